@@ -1,0 +1,402 @@
+// Package config turns the environment (and the command line, through main.go's flag sets)
+// into one typed Config. It is read once at start-up; nothing reads the environment afterwards.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"net/url"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Module is everything the platform knows about one product before the product's own code runs.
+type Module struct {
+	Name        string   // psydge, snapify, …
+	Title       string   // human name
+	Port        int      // web surface port
+	Surface     string   // extra surface name ("ws", "cms") or ""
+	SurfacePort int      // its port
+	Database    string   // database name on the shared server
+	DatabaseURL string   // full URL of that database
+	RedisDB     int      // Redis logical database
+	RedisPrefix string   // prefix of every key, "<module>:"
+	Hosts       []string // host names served by the web surface
+	SurfaceHost []string // host names served by the extra surface
+}
+
+// Defaults are the seed's maps: ports, database names and Redis DBs. IGNY8 owns Redis DBs 0 and
+// 1 and ports 8011/8031 on the same server, so none of them appear here.
+var Defaults = []Module{
+	{Name: "psydge", Title: "Psydge", Port: 8012, Surface: "ws", SurfacePort: 8013, Database: "psydge_db", RedisDB: 2,
+		Hosts: []string{"psydge.com", "www.psydge.com", "api.psydge.com", "app.psydge.com"}, SurfaceHost: []string{"ws.psydge.com"}},
+	{Name: "snapify", Title: "Snapify", Port: 8014, Database: "snapify_db", RedisDB: 3,
+		Hosts: []string{"snapify.pk", "www.snapify.pk", "app.snapify.pk", "admin.snapify.pk", "api.snapify.pk"}},
+	{Name: "sitebuilder", Title: "Alorig Site Builder", Port: 8016, Surface: "cms", SurfacePort: 8017, Database: "sitebuilder_db", RedisDB: 4,
+		Hosts: []string{"sitebuilder.alorig.com", "api.sitebuilder.alorig.com"}, SurfaceHost: []string{"cms.sitebuilder.alorig.com"}},
+	{Name: "observer", Title: "Observer OS", Port: 8018, Database: "observer_db", RedisDB: 5,
+		Hosts: []string{"observeros.com", "www.observeros.com", "api.observeros.com"}},
+	{Name: "astrotiming", Title: "AstroTiming", Port: 8020, Database: "astrotiming_db", RedisDB: 6,
+		Hosts: []string{"astrotiming.com", "www.astrotiming.com", "api.astrotiming.com"}},
+	{Name: "asms", Title: "ASMS", Port: 8022, Database: "asms_db", RedisDB: 7,
+		Hosts: []string{"asms.alorig.com", "api.asms.alorig.com"}},
+}
+
+// Names lists the module names in their documented order.
+func Names() []string {
+	out := make([]string, len(Defaults))
+	for i, m := range Defaults {
+		out[i] = m.Name
+	}
+	return out
+}
+
+// Config is the whole process configuration.
+type Config struct {
+	Env        string // development | production
+	Apps       []string
+	Surface    string // web | ws | cms
+	Addr       string // empty: the module's documented port, or :8080 for several
+	WithWorker bool
+	AdminAddr  string
+	AdminToken string
+	LogLevel   string
+
+	DatabaseURL   string
+	RedisURL      string
+	DBMaxConns    int // bun pool per module per process; 0 means the default for the command
+	RiverMaxConns int // worker's pgx pool per module
+
+	EncryptionKeys string
+	Clock          string
+	TrustedProxies []netip.Prefix
+	BodyLimit      int64
+	ShutdownGrace  time.Duration
+	EphePath       string
+
+	Modules map[string]*Module
+
+	Snapify SnapifyConfig
+	Psydge  PsydgeConfig
+}
+
+// SnapifyConfig holds Snapify's outside services. Empty values mean "not configured": the store
+// still works and says so.
+type SnapifyConfig struct {
+	WhatsAppToken         string
+	WhatsAppPhoneNumberID string
+	WhatsAppAPIBase       string
+	WhatsAppAppSecret     string
+	CloudinaryCloud       string
+	S3Endpoint            string
+	S3Region              string
+	S3Bucket              string
+	S3AccessKey           string
+	S3SecretKey           string
+	MediaDir              string
+	PublicBaseURL         string
+}
+
+// PsydgeConfig holds Psydge's outside services.
+type PsydgeConfig struct {
+	MetaAPIToken string
+	MetaAPIBase  string
+}
+
+// Production reports whether the process runs in production.
+func (c *Config) Production() bool { return c.Env == "production" }
+
+// Getenv is how Load reads the environment; tests pass a map's lookup.
+type Getenv func(string) string
+
+// Load reads the environment. Every problem is reported, joined, in one error.
+func Load(getenv Getenv) (*Config, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	var errs []error
+	str := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	num := func(key string, def int) int {
+		v := strings.TrimSpace(getenv(key))
+		if v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			errs = append(errs, fmt.Errorf("%s=%q: want a non-negative whole number", key, v))
+			return def
+		}
+		return n
+	}
+	boolean := func(key string) bool {
+		v := strings.TrimSpace(getenv(key))
+		if v == "" {
+			return false
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: want true or false", key, v))
+		}
+		return b
+	}
+
+	c := &Config{
+		Env:            str("ALORIG_ENV", "development"),
+		Surface:        str("ALORIG_SURFACE", "web"),
+		Addr:           str("ALORIG_ADDR", ""),
+		WithWorker:     boolean("ALORIG_WITH_WORKER"),
+		AdminAddr:      str("ALORIG_ADMIN_ADDR", "127.0.0.1:9090"),
+		AdminToken:     str("ALORIG_ADMIN_TOKEN", ""),
+		LogLevel:       str("ALORIG_LOG_LEVEL", "info"),
+		DatabaseURL:    str("ALORIG_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"),
+		RedisURL:       str("ALORIG_REDIS_URL", "redis://127.0.0.1:6379"),
+		DBMaxConns:     num("ALORIG_DB_MAX_CONNS", 0),
+		RiverMaxConns:  num("ALORIG_RIVER_MAX_CONNS", 4),
+		EncryptionKeys: str("ALORIG_ENCRYPTION_KEYS", ""),
+		Clock:          str("ALORIG_CLOCK", ""),
+		BodyLimit:      int64(num("ALORIG_BODY_LIMIT", 1<<20)),
+		EphePath:       str("ALORIG_EPHE_PATH", "/usr/share/libswe/ephe"),
+		Modules:        map[string]*Module{},
+		Snapify: SnapifyConfig{
+			WhatsAppToken:         str("ALORIG_SNAPIFY_WHATSAPP_TOKEN", ""),
+			WhatsAppPhoneNumberID: str("ALORIG_SNAPIFY_WHATSAPP_PHONE_NUMBER_ID", ""),
+			WhatsAppAPIBase:       str("ALORIG_SNAPIFY_WHATSAPP_API_BASE", "https://graph.facebook.com"),
+			WhatsAppAppSecret:     str("ALORIG_SNAPIFY_WHATSAPP_APP_SECRET", ""),
+			CloudinaryCloud:       str("ALORIG_SNAPIFY_CLOUDINARY_CLOUD", ""),
+			S3Endpoint:            str("ALORIG_SNAPIFY_S3_ENDPOINT", ""),
+			S3Region:              str("ALORIG_SNAPIFY_S3_REGION", ""),
+			S3Bucket:              str("ALORIG_SNAPIFY_S3_BUCKET", ""),
+			S3AccessKey:           str("ALORIG_SNAPIFY_S3_ACCESS_KEY", ""),
+			S3SecretKey:           str("ALORIG_SNAPIFY_S3_SECRET_KEY", ""),
+			MediaDir:              str("ALORIG_SNAPIFY_MEDIA_DIR", "var/snapify-media"),
+			PublicBaseURL:         str("ALORIG_SNAPIFY_PUBLIC_URL", ""),
+		},
+		Psydge: PsydgeConfig{
+			MetaAPIToken: str("ALORIG_PSYDGE_METAAPI_TOKEN", ""),
+			MetaAPIBase:  str("ALORIG_PSYDGE_METAAPI_BASE", ""),
+		},
+	}
+	grace := str("ALORIG_SHUTDOWN_GRACE", "20s")
+	if d, err := time.ParseDuration(grace); err != nil || d <= 0 {
+		errs = append(errs, fmt.Errorf("ALORIG_SHUTDOWN_GRACE=%q: want a positive duration such as 20s", grace))
+	} else {
+		c.ShutdownGrace = d
+	}
+	if c.Env != "development" && c.Env != "production" {
+		errs = append(errs, fmt.Errorf("ALORIG_ENV=%q: want development or production", c.Env))
+	}
+	if apps := str("ALORIG_APPS", ""); apps != "" {
+		list, err := ParseApps(apps)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("ALORIG_APPS: %w", err))
+		}
+		c.Apps = list
+	}
+	for _, p := range splitList(getenv("ALORIG_TRUSTED_PROXIES")) {
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			if addr, aerr := netip.ParseAddr(p); aerr == nil {
+				prefix = netip.PrefixFrom(addr, addr.BitLen())
+			} else {
+				errs = append(errs, fmt.Errorf("ALORIG_TRUSTED_PROXIES: %q is not a CIDR or an IP address", p))
+				continue
+			}
+		}
+		c.TrustedProxies = append(c.TrustedProxies, prefix.Masked())
+	}
+
+	server, err := url.Parse(c.DatabaseURL)
+	if err != nil || (server.Scheme != "postgres" && server.Scheme != "postgresql") {
+		errs = append(errs, fmt.Errorf("ALORIG_DATABASE_URL: want postgres://user:password@host:port/?sslmode=disable"))
+		server = nil
+	}
+	if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
+		errs = append(errs, fmt.Errorf("ALORIG_REDIS_URL: want redis://host:port"))
+	}
+
+	for _, d := range Defaults {
+		m := d
+		m.Hosts = slices.Clone(d.Hosts)
+		m.SurfaceHost = slices.Clone(d.SurfaceHost)
+		upper := strings.ToUpper(m.Name)
+		m.RedisPrefix = m.Name + ":"
+		if hosts := getenv("ALORIG_" + upper + "_HOSTS"); hosts != "" {
+			m.Hosts = lowerAll(splitList(hosts))
+		}
+		if hosts := getenv("ALORIG_" + upper + "_SURFACE_HOSTS"); hosts != "" {
+			m.SurfaceHost = lowerAll(splitList(hosts))
+		}
+		m.Port = num("ALORIG_"+upper+"_PORT", m.Port)
+		if m.Surface != "" {
+			m.SurfacePort = num("ALORIG_"+upper+"_SURFACE_PORT", m.SurfacePort)
+		}
+		m.Database = str("ALORIG_"+upper+"_DATABASE", m.Database)
+		m.RedisDB = num("ALORIG_"+upper+"_REDIS_DB", m.RedisDB)
+		if m.RedisDB == 0 || m.RedisDB == 1 {
+			errs = append(errs, fmt.Errorf("ALORIG_%s_REDIS_DB=%d: Redis DBs 0 and 1 belong to IGNY8", upper, m.RedisDB))
+		}
+		if own := getenv("ALORIG_" + upper + "_DATABASE_URL"); own != "" {
+			u, err := url.Parse(own)
+			if err != nil || u.Path == "" || u.Path == "/" {
+				errs = append(errs, fmt.Errorf("ALORIG_%s_DATABASE_URL: want postgres://user:password@host:port/dbname", upper))
+			} else {
+				m.DatabaseURL = own
+				m.Database = strings.TrimPrefix(u.Path, "/")
+			}
+		} else if server != nil {
+			u := *server
+			u.Path = "/" + m.Database
+			m.DatabaseURL = u.String()
+		}
+		c.Modules[m.Name] = &m
+	}
+	for _, m := range c.Modules {
+		for _, p := range []int{m.Port, m.SurfacePort} {
+			if p == 8011 || p == 8031 {
+				errs = append(errs, fmt.Errorf("%s: port %d belongs to IGNY8", m.Name, p))
+			}
+		}
+	}
+	if err := c.checkProduction(); err != nil {
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return c, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+// DevelopmentKeys is the keyring `make run` uses. Production refuses it.
+const DevelopmentKeys = "dev1:ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZCEhISE="
+
+func (c *Config) checkProduction() error {
+	if !c.Production() {
+		return nil
+	}
+	var errs []error
+	if c.EncryptionKeys == "" {
+		errs = append(errs, errors.New("production: ALORIG_ENCRYPTION_KEYS is required (id:base64-32-byte-key,…)"))
+	}
+	if strings.Contains(c.EncryptionKeys, DevelopmentKeys) || strings.Contains(c.EncryptionKeys, "dev1:") {
+		errs = append(errs, errors.New("production: ALORIG_ENCRYPTION_KEYS contains the development key"))
+	}
+	if c.Clock != "" {
+		errs = append(errs, errors.New("production: ALORIG_CLOCK is for development and acceptance tests only"))
+	}
+	if u, err := url.Parse(c.DatabaseURL); err == nil {
+		if pw, _ := u.User.Password(); pw == "" || pw == "postgres" || pw == "alorig" {
+			errs = append(errs, errors.New("production: ALORIG_DATABASE_URL needs a real password"))
+		}
+	}
+	if !isLoopback(c.AdminAddr) && c.AdminToken == "" {
+		errs = append(errs, fmt.Errorf("production: ALORIG_ADMIN_ADDR %s is not loopback, so ALORIG_ADMIN_TOKEN is required", c.AdminAddr))
+	}
+	return errors.Join(errs...)
+}
+
+// ParseApps reads "psydge,asms" or "all" into module names, in documented order.
+func ParseApps(s string) ([]string, error) {
+	items := splitList(strings.ToLower(s))
+	if len(items) == 0 {
+		return nil, errors.New("no module named: use a comma-separated list of " + strings.Join(Names(), ", ") + " or all")
+	}
+	if slices.Contains(items, "all") {
+		return Names(), nil
+	}
+	var unknown []string
+	want := map[string]bool{}
+	for _, it := range items {
+		if !slices.Contains(Names(), it) {
+			unknown = append(unknown, it)
+		}
+		want[it] = true
+	}
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("unknown module %s: known modules are %s (or all)", strings.Join(unknown, ", "), strings.Join(Names(), ", "))
+	}
+	var out []string
+	for _, n := range Names() {
+		if want[n] {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// ListenAddr is the address serve binds: the flag or env when given, else the module's
+// documented port for one module, else :8080.
+func (c *Config) ListenAddr() (string, error) {
+	if c.Addr != "" {
+		return c.Addr, nil
+	}
+	if len(c.Apps) != 1 {
+		return ":8080", nil
+	}
+	m := c.Modules[c.Apps[0]]
+	switch c.Surface {
+	case "", "web":
+		return fmt.Sprintf(":%d", m.Port), nil
+	case m.Surface:
+		return fmt.Sprintf(":%d", m.SurfacePort), nil
+	default:
+		return "", fmt.Errorf("%s has no %q surface", m.Name, c.Surface)
+	}
+}
+
+// ValidateSurface checks that every served module has the requested surface.
+func (c *Config) ValidateSurface() error {
+	if c.Surface == "" || c.Surface == "web" {
+		return nil
+	}
+	if c.Surface != "ws" && c.Surface != "cms" {
+		return fmt.Errorf("surface %q: want web, ws or cms", c.Surface)
+	}
+	for _, a := range c.Apps {
+		if c.Modules[a].Surface != c.Surface {
+			return fmt.Errorf("surface %q: module %s has no such surface (psydge has ws, sitebuilder has cms)", c.Surface, a)
+		}
+	}
+	return nil
+}
+
+func isLoopback(addr string) bool {
+	host := addr
+	if i := strings.LastIndex(addr, ":"); i >= 0 {
+		host = addr[:i]
+	}
+	host = strings.Trim(host, "[]")
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}
+
+// IsLoopbackAddr reports whether a listen address binds only the loopback interface.
+func IsLoopbackAddr(addr string) bool { return isLoopback(addr) }
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func lowerAll(in []string) []string {
+	for i := range in {
+		in[i] = strings.ToLower(in[i])
+	}
+	return in
+}

@@ -1,0 +1,437 @@
+// Command alorig hosts Alorig's six products as modules of one binary. This file is the
+// composition root: it reads the command line and the environment, builds every dependency by
+// hand, and hands them to the platform runtime.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/alorig/alorig/config"
+	"github.com/alorig/alorig/migrations"
+	"github.com/alorig/alorig/modules"
+	"github.com/alorig/alorig/shared/clock"
+	"github.com/alorig/alorig/shared/database"
+	"github.com/alorig/alorig/shared/platform"
+	"github.com/alorig/alorig/shared/secret"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `alorig — Psydge, Snapify, Site Builder, Observer OS, AstroTiming and ASMS in one binary.
+
+Usage:
+  alorig serve       --apps=LIST [--surface=web|ws|cms] [--addr=HOST:PORT] [--with-worker]
+  alorig worker      --apps=LIST
+  alorig migrate     --app=NAME | --all [--status]
+  alorig seed        --app=NAME | --all
+  alorig rotate-keys --app=NAME
+  alorig health      [--url=http://127.0.0.1:PORT/healthz]
+  alorig version
+
+LIST is a comma-separated list of psydge, snapify, sitebuilder, observer, astrotiming, asms, or all.
+Every flag has an environment twin (ALORIG_APPS, ALORIG_ADDR, …); see config/alorig.env.example.
+Run "alorig COMMAND --help" for a command's flags.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "alorig:", oneLine(err))
+		os.Exit(1)
+	}
+}
+
+func oneLine(err error) string {
+	return strings.ReplaceAll(err.Error(), "\n", "; ")
+}
+
+func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "version", "--version":
+		fmt.Fprintln(stdout, "alorig", version)
+		return nil
+	case "health":
+		return health(ctx, rest, getenv, stdout, stderr)
+	}
+	cfg, cfgErr := config.Load(getenv)
+	fs := flag.NewFlagSet("alorig "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	apps := fs.String("apps", strings.Join(cfg.Apps, ","), "modules to run: comma-separated names or all (ALORIG_APPS)")
+	var one, status, all bool
+	var app string
+	switch cmd {
+	case "serve":
+		fs.StringVar(&cfg.Surface, "surface", cfg.Surface, "web, ws (psydge) or cms (sitebuilder) (ALORIG_SURFACE)")
+		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address; default the module's port, or :8080 for several (ALORIG_ADDR)")
+		fs.BoolVar(&cfg.WithWorker, "with-worker", cfg.WithWorker, "also run River workers and periodic jobs (ALORIG_WITH_WORKER)")
+	case "worker":
+	case "migrate", "seed", "rotate-keys":
+		fs.StringVar(&app, "app", getenv("ALORIG_APP"), "the module (ALORIG_APP)")
+		if cmd != "rotate-keys" {
+			fs.BoolVar(&all, "all", false, "every module")
+		}
+		if cmd == "migrate" {
+			fs.BoolVar(&status, "status", false, "list applied and pending migrations; change nothing")
+		}
+		one = true
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+	if err := fs.Parse(rest); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected argument %q", cmd, fs.Arg(0))
+	}
+	if cfgErr != nil {
+		return cfgErr
+	}
+	if one {
+		switch {
+		case all && app != "":
+			return fmt.Errorf("%s: give --app=NAME or --all, not both", cmd)
+		case all:
+			cfg.Apps = config.Names()
+		case app == "":
+			return fmt.Errorf("%s: name a module with --app=NAME (one of %s)%s", cmd, strings.Join(config.Names(), ", "),
+				map[bool]string{true: "", false: " or use --all"}[cmd == "rotate-keys"])
+		default:
+			list, err := config.ParseApps(app)
+			if err != nil {
+				return fmt.Errorf("--app: %w", err)
+			}
+			if len(list) != 1 && cmd == "rotate-keys" {
+				return errors.New("rotate-keys: name one module")
+			}
+			cfg.Apps = list
+		}
+	} else {
+		list, err := config.ParseApps(*apps)
+		if err != nil {
+			return fmt.Errorf("--apps: %w", err)
+		}
+		cfg.Apps = list
+	}
+
+	log := newLogger(cfg.LogLevel, stderr)
+	clk, fixed, err := clock.Parse(cfg.Clock)
+	if err != nil {
+		return err
+	}
+	if fixed {
+		log.Warn("clock is not the system clock", "ALORIG_CLOCK", cfg.Clock, "now", clk.Now().UTC().Format(time.RFC3339))
+	}
+	keys := cfg.EncryptionKeys
+	if keys == "" {
+		keys = config.DevelopmentKeys
+		log.Warn("ALORIG_ENCRYPTION_KEYS is not set: using the development key (refused in production)")
+	}
+	keyring, err := secret.Parse(keys)
+	if err != nil {
+		return err
+	}
+
+	switch cmd {
+	case "migrate":
+		return migrate(ctx, cfg, log, stdout, status)
+	case "seed":
+		return withRuntime(ctx, cfg, log, clk, keyring, platform.RoleSeed, nil, func(rt *platform.Runtime) error {
+			if err := rt.CheckSchemas(ctx); err != nil {
+				return err
+			}
+			return rt.Seed(ctx)
+		})
+	case "rotate-keys":
+		return withRuntime(ctx, cfg, log, clk, keyring, platform.RoleMigrate, nil, func(rt *platform.Runtime) error {
+			return rotateKeys(ctx, rt, stdout)
+		})
+	case "worker":
+		return worker(ctx, cfg, log, clk, keyring)
+	default:
+		return serve(ctx, cfg, log, clk, keyring, stdout)
+	}
+}
+
+func newLogger(level string, w io.Writer) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+func withRuntime(ctx context.Context, cfg *config.Config, log *slog.Logger, clk clock.Clock, kr *secret.Keyring,
+	role platform.Role, reg *prometheus.Registry, fn func(*platform.Runtime) error) error {
+	rt, err := platform.Open(ctx, cfg, platform.Options{Role: role, Apps: cfg.Apps, Registry: modules.Registry(),
+		Log: log, Clock: clk, Keyring: kr, Metrics: reg})
+	if err != nil {
+		return err
+	}
+	defer rt.Close()
+	if err := rt.Ping(ctx); err != nil {
+		return err
+	}
+	return fn(rt)
+}
+
+func migrate(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.Writer, status bool) error {
+	for _, name := range cfg.Apps {
+		mc := cfg.Modules[name]
+		if !status {
+			created, err := database.EnsureDatabase(ctx, mc.DatabaseURL)
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			if created {
+				fmt.Fprintf(stdout, "%s: created database %s\n", name, mc.Database)
+			}
+		}
+		db, err := database.Open(mc.DatabaseURL, 2)
+		if err != nil {
+			return err
+		}
+		src, err := migrations.For(name)
+		if err != nil {
+			db.Close()
+			return err
+		}
+		if status {
+			st, err := database.GetStatus(ctx, db, src)
+			db.Close()
+			if err != nil {
+				return fmt.Errorf("%s: %w (has `alorig migrate --app=%s` created %s?)", name, err, name, mc.Database)
+			}
+			fmt.Fprintf(stdout, "%s (%s):\n", name, mc.Database)
+			for _, a := range st.Applied {
+				fmt.Fprintf(stdout, "  applied  %s\n", a)
+			}
+			for _, p := range st.Pending {
+				fmt.Fprintf(stdout, "  pending  %s\n", p)
+			}
+			fmt.Fprintf(stdout, "  river    %d applied, %d pending\n", len(st.RiverApplied), len(st.RiverPending))
+			continue
+		}
+		applied, err := database.Migrate(ctx, db, src, log)
+		db.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if len(applied) == 0 {
+			fmt.Fprintf(stdout, "%s: up to date\n", name)
+		}
+		for _, a := range applied {
+			fmt.Fprintf(stdout, "%s: applied %s\n", name, a)
+		}
+	}
+	return nil
+}
+
+func rotateKeys(ctx context.Context, rt *platform.Runtime, stdout io.Writer) error {
+	for _, m := range rt.Mounted {
+		s, ok := m.Module.(platform.Sealer)
+		if !ok || len(s.SealedFields()) == 0 {
+			fmt.Fprintf(stdout, "%s: no encrypted fields\n", m.Module.Name())
+			continue
+		}
+		for _, f := range s.SealedFields() {
+			rep, err := secret.Rotate(ctx, m.DB, rt.Keyring, f, 500)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "%s: %s.%s re-encrypted %d, already on key %s %d\n", m.Module.Name(), f.Table, f.Column,
+				rep.Rotated, rt.Keyring.Primary(), rep.Unchanged)
+		}
+	}
+	return nil
+}
+
+func worker(ctx context.Context, cfg *config.Config, log *slog.Logger, clk clock.Clock, kr *secret.Keyring) error {
+	cfg.Surface = "web"
+	reg := prometheus.NewRegistry()
+	rt, err := platform.Open(ctx, cfg, platform.Options{Role: platform.RoleWorker, Apps: cfg.Apps, Registry: modules.Registry(),
+		Log: log, Clock: clk, Keyring: kr, Metrics: reg})
+	if err != nil {
+		return err
+	}
+	if err := startChecks(ctx, rt); err != nil {
+		rt.Close()
+		return err
+	}
+	if err := rt.StartWorkers(ctx); err != nil {
+		rt.Stop(context.Background())
+		rt.Close()
+		return err
+	}
+	servers, err := adminServers(ctx, rt, reg)
+	if err != nil {
+		rt.Stop(context.Background())
+		rt.Close()
+		return err
+	}
+	log.Info("worker running", "apps", rt.Describe())
+	return rt.Run(ctx, servers)
+}
+
+func startChecks(ctx context.Context, rt *platform.Runtime) error {
+	if err := rt.Ping(ctx); err != nil {
+		return err
+	}
+	return rt.CheckSchemas(ctx)
+}
+
+func adminServers(ctx context.Context, rt *platform.Runtime, reg *prometheus.Registry) (map[net.Listener]*http.Server, error) {
+	servers := map[net.Listener]*http.Server{}
+	cfg := rt.Config
+	if cfg.AdminAddr == "" || cfg.AdminAddr == "off" {
+		return servers, nil
+	}
+	if err := platform.CheckAdminAddr(cfg); err != nil {
+		return nil, err
+	}
+	h, err := rt.AdminHandler(ctx, reg, cfg.AdminToken)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := platform.Listen(cfg.AdminAddr)
+	if err != nil {
+		return nil, fmt.Errorf("admin listener: %w (set ALORIG_ADMIN_ADDR, or off)", err)
+	}
+	servers[ln] = platform.NewServer(h)
+	return servers, nil
+}
+
+func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, clk clock.Clock, kr *secret.Keyring, stdout io.Writer) error {
+	start := time.Now()
+	if err := cfg.ValidateSurface(); err != nil {
+		return err
+	}
+	addr, err := cfg.ListenAddr()
+	if err != nil {
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	rt, err := platform.Open(ctx, cfg, platform.Options{Role: platform.RoleServe, Apps: cfg.Apps, Registry: modules.Registry(),
+		Log: log, Clock: clk, Keyring: kr, Metrics: reg})
+	if err != nil {
+		return err
+	}
+	fail := func(err error) error {
+		rt.Stop(context.Background())
+		rt.Close()
+		return err
+	}
+	if err := startChecks(ctx, rt); err != nil {
+		return fail(err)
+	}
+	ln, err := platform.Listen(addr)
+	if err != nil {
+		return fail(err)
+	}
+	servers, err := adminServers(ctx, rt, reg)
+	if err != nil {
+		ln.Close()
+		return fail(err)
+	}
+	servers[ln] = platform.NewServer(rt.Handler(cfg.Surface))
+	if err := rt.StartBackground(ctx); err != nil {
+		ln.Close()
+		return fail(err)
+	}
+	if cfg.WithWorker {
+		if err := rt.StartWorkers(ctx); err != nil {
+			ln.Close()
+			return fail(err)
+		}
+	}
+	log.Info("serving", "apps", rt.Describe(), "surface", cfg.Surface, "addr", ln.Addr().String(),
+		"admin", cfg.AdminAddr, "with_worker", cfg.WithWorker, "ready_in", time.Since(start).String())
+	if !cfg.Production() {
+		_, port, _ := net.SplitHostPort(ln.Addr().String())
+		for _, m := range rt.Mounted {
+			host := m.Module.Name() + ".localhost"
+			if cfg.Surface != "" && cfg.Surface != "web" {
+				host = cfg.Surface + "." + host
+			}
+			fmt.Fprintf(stdout, "  %-12s http://%s:%s/\n", m.Module.Name(), host, port)
+		}
+	}
+	return rt.Run(ctx, servers)
+}
+
+func health(ctx context.Context, args []string, getenv config.Getenv, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("alorig health", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	def := getenv("ALORIG_HEALTH_URL")
+	if def == "" {
+		def = defaultHealthURL(getenv)
+	}
+	url := fs.String("url", def, "the URL to check (ALORIG_HEALTH_URL)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *url, nil)
+	if err != nil {
+		return fmt.Errorf("health: %w", err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("health: %s does not answer: %w", *url, err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("health: %s answered %s", *url, res.Status)
+	}
+	fmt.Fprintln(stdout, "ok")
+	return nil
+}
+
+// defaultHealthURL derives the port the container's serve listens on from the same env the
+// serve command reads, so a Docker HEALTHCHECK needs no arguments.
+func defaultHealthURL(getenv config.Getenv) string {
+	if addr := getenv("ALORIG_ADDR"); addr != "" {
+		host, port, err := net.SplitHostPort(addr)
+		if err == nil {
+			if host == "" || host == "0.0.0.0" || host == "::" {
+				host = "127.0.0.1"
+			}
+			return "http://" + net.JoinHostPort(host, port) + "/healthz"
+		}
+	}
+	cfg, _ := config.Load(getenv)
+	if cfg != nil && len(cfg.Apps) > 0 {
+		if addr, err := cfg.ListenAddr(); err == nil {
+			return "http://127.0.0.1" + addr + "/healthz"
+		}
+	}
+	return "http://127.0.0.1:8080/healthz"
+}

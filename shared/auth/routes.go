@@ -1,0 +1,181 @@
+package auth
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/alorig/alorig/shared/web"
+	"github.com/labstack/echo/v4"
+)
+
+type credentials struct {
+	Email       string `json:"email"`
+	Password    string `json:"password"`
+	DisplayName string `json:"display_name,omitempty"`
+}
+
+func (r *credentials) Validate() []web.FieldError {
+	var errs []web.FieldError
+	email, why := NormaliseEmail(r.Email)
+	if why != "" {
+		errs = append(errs, web.FieldError{Field: "email", Reason: why})
+	}
+	r.Email = email
+	if why := ValidatePassword(r.Password); why != "" {
+		errs = append(errs, web.FieldError{Field: "password", Reason: why})
+	}
+	if len(r.DisplayName) > 100 {
+		errs = append(errs, web.FieldError{Field: "display_name", Reason: "must be at most 100 characters"})
+	}
+	return errs
+}
+
+type signedIn struct {
+	User *User `json:"user"`
+	Issued
+}
+
+// Routes mounts the account endpoints under g (a module mounts them at /api/v1/auth):
+// register, login, logout, anonymous, attach email, me, sessions (list, revoke).
+// Tiers is nil when the module issues no API keys.
+func Routes(g *echo.Group, s *Service, tiers map[string]Tier) {
+	g.POST("/register", func(c echo.Context) error {
+		var req credentials
+		if err := web.BindJSON(c, &req); err != nil {
+			return err
+		}
+		u, err := s.Register(c.Request().Context(), req.Email, req.Password, req.DisplayName)
+		if err != nil {
+			return Problem(err)
+		}
+		iss, err := s.IssueSession(c.Request().Context(), u.ID, c.RealIP(), c.Request().UserAgent())
+		if err != nil {
+			return err
+		}
+		s.SetSessionCookies(c, iss)
+		return c.JSON(http.StatusCreated, signedIn{User: u, Issued: iss})
+	})
+	g.POST("/login", func(c echo.Context) error {
+		var req struct {
+			Email    string `json:"email"`
+			Password string `json:"password"`
+		}
+		if err := web.BindJSON(c, &req); err != nil {
+			return err
+		}
+		email, why := NormaliseEmail(req.Email)
+		if why != "" {
+			return web.Invalid(web.FieldError{Field: "email", Reason: why})
+		}
+		u, iss, err := s.Login(c.Request().Context(), email, req.Password, c.RealIP(), c.Request().UserAgent())
+		if err != nil {
+			return Problem(err)
+		}
+		s.SetSessionCookies(c, iss)
+		return c.JSON(http.StatusOK, signedIn{User: u, Issued: iss})
+	})
+	g.POST("/anonymous", func(c echo.Context) error {
+		ctx := c.Request().Context()
+		if err := s.limit(ctx, "anon:ip:"+c.RealIP(), s.cfg.PerIP, s.clock.Now()); err != nil {
+			return Problem(err)
+		}
+		u, err := s.CreateAnonymous(ctx)
+		if err != nil {
+			return err
+		}
+		iss, err := s.IssueSession(ctx, u.ID, c.RealIP(), c.Request().UserAgent())
+		if err != nil {
+			return err
+		}
+		s.SetSessionCookies(c, iss)
+		return c.JSON(http.StatusCreated, signedIn{User: u, Issued: iss})
+	})
+
+	me := g.Group("", RequireUser)
+	me.POST("/logout", func(c echo.Context) error {
+		if err := s.Revoke(c.Request().Context(), CurrentUser(c).ID, CurrentSession(c).ID); err != nil {
+			return Problem(err)
+		}
+		s.ClearSessionCookies(c)
+		return c.NoContent(http.StatusNoContent)
+	})
+	me.GET("/me", func(c echo.Context) error { return c.JSON(http.StatusOK, CurrentUser(c)) })
+	me.POST("/email", func(c echo.Context) error {
+		var req credentials
+		if err := web.BindJSON(c, &req); err != nil {
+			return err
+		}
+		u, err := s.AttachEmail(c.Request().Context(), CurrentUser(c).ID, req.Email, req.Password)
+		if err != nil {
+			return Problem(err)
+		}
+		return c.JSON(http.StatusOK, u)
+	})
+	me.GET("/sessions", func(c echo.Context) error {
+		list, err := s.ListSessions(c.Request().Context(), CurrentUser(c).ID)
+		if err != nil {
+			return err
+		}
+		cur := CurrentSession(c).ID
+		for i := range list {
+			list[i].Current = list[i].ID == cur
+		}
+		return c.JSON(http.StatusOK, map[string]any{"sessions": list})
+	})
+	me.DELETE("/sessions/:id", func(c echo.Context) error {
+		id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+		if err != nil {
+			return web.NotFound("no such session")
+		}
+		if err := s.Revoke(c.Request().Context(), CurrentUser(c).ID, id); err != nil {
+			return Problem(err)
+		}
+		return c.NoContent(http.StatusNoContent)
+	})
+
+	if tiers == nil {
+		return
+	}
+	me.POST("/keys", func(c echo.Context) error {
+		var req struct {
+			Name string `json:"name"`
+			Tier string `json:"tier"`
+		}
+		if err := web.BindJSON(c, &req); err != nil {
+			return err
+		}
+		if req.Tier == "" {
+			req.Tier = "free"
+		}
+		tier, ok := tiers[req.Tier]
+		if !ok {
+			return web.Invalid(web.FieldError{Field: "tier", Reason: "unknown tier"})
+		}
+		if len(req.Name) > 100 {
+			return web.Invalid(web.FieldError{Field: "name", Reason: "must be at most 100 characters"})
+		}
+		plain, k, err := s.CreateAPIKey(c.Request().Context(), CurrentUser(c).ID, req.Name, tier)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusCreated, map[string]any{"key": plain, "api_key": k,
+			"note": "this is the only time the key is shown; store it now"})
+	})
+	me.GET("/keys", func(c echo.Context) error {
+		list, err := s.ListAPIKeys(c.Request().Context(), CurrentUser(c).ID)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, map[string]any{"api_keys": list})
+	})
+	me.DELETE("/keys/:id", func(c echo.Context) error {
+		id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+		if err != nil {
+			return web.NotFound("no such key")
+		}
+		if err := s.RevokeAPIKey(c.Request().Context(), CurrentUser(c).ID, id); err != nil {
+			return Problem(err)
+		}
+		return c.NoContent(http.StatusNoContent)
+	})
+}

@@ -1,0 +1,312 @@
+package auth
+
+import (
+	"context"
+	"crypto/subtle"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/alorig/alorig/shared/cache"
+	"github.com/alorig/alorig/shared/clock"
+	"github.com/alorig/alorig/shared/database"
+	"github.com/uptrace/bun"
+)
+
+// Errors the HTTP layer maps to answers. Login failures are deliberately one error, whether the
+// account is missing, disabled or the password wrong.
+var (
+	ErrInvalidCredentials = errors.New("email or password is incorrect")
+	ErrEmailTaken         = errors.New("an account with this email already exists")
+	ErrUnauthenticated    = errors.New("not signed in, or the session has expired")
+	ErrRateLimited        = errors.New("too many attempts")
+	ErrNotFound           = database.ErrNotFound
+)
+
+// RateLimitError carries how long to wait.
+type RateLimitError struct{ RetryAfter time.Duration }
+
+func (e *RateLimitError) Error() string { return "too many attempts; try again later" }
+func (e *RateLimitError) Unwrap() error { return ErrRateLimited }
+
+// User is a row of the platform users table (modules add their own columns and models).
+type User struct {
+	bun.BaseModel `bun:"table:users"`
+	ID            int64      `bun:"id,pk,autoincrement" json:"id"`
+	Email         *string    `bun:"email" json:"email,omitempty"`
+	PasswordHash  *string    `bun:"password_hash" json:"-"`
+	DisplayName   string     `bun:"display_name" json:"display_name"`
+	Role          string     `bun:"role" json:"role"`
+	Anonymous     bool       `bun:"anonymous" json:"anonymous"`
+	DisabledAt    *time.Time `bun:"disabled_at" json:"-"`
+	CreatedAt     time.Time  `bun:"created_at" json:"created_at"`
+	UpdatedAt     time.Time  `bun:"updated_at" json:"-"`
+}
+
+// Session is a row of sessions. The token itself is never stored.
+type Session struct {
+	bun.BaseModel `bun:"table:sessions"`
+	ID            int64      `bun:"id,pk,autoincrement" json:"id"`
+	UserID        int64      `bun:"user_id" json:"-"`
+	TokenHash     []byte     `bun:"token_hash" json:"-"`
+	CSRFSecret    []byte     `bun:"csrf_secret" json:"-"`
+	UserAgent     string     `bun:"user_agent" json:"user_agent"`
+	IP            string     `bun:"ip" json:"ip"`
+	CreatedAt     time.Time  `bun:"created_at" json:"created_at"`
+	LastSeenAt    time.Time  `bun:"last_seen_at" json:"last_seen_at"`
+	ExpiresAt     time.Time  `bun:"expires_at" json:"expires_at"`
+	RevokedAt     *time.Time `bun:"revoked_at" json:"revoked_at,omitempty"`
+	Current       bool       `bun:"-" json:"current"`
+}
+
+// Issued is what a sign-in hands back once: the bearer token and the CSRF token.
+type Issued struct {
+	Token     string    `json:"token"`
+	CSRFToken string    `json:"csrf_token"`
+	ExpiresAt time.Time `json:"expires_at"`
+	SessionID int64     `json:"session_id"`
+}
+
+// Config tunes a module's accounts.
+type Config struct {
+	Module     string        // cookie names and rate-limit keys
+	SessionTTL time.Duration // default 30 days
+	Secure     bool          // Secure cookies (production)
+	// Login limits: per client IP and per account.
+	PerIP      cache.Limit
+	PerAccount cache.Limit
+}
+
+// Service is one module's accounts.
+type Service struct {
+	db    *bun.DB
+	kv    *cache.Keyspace
+	clock clock.Clock
+	cfg   Config
+}
+
+// New returns the accounts service of a module.
+func New(db *bun.DB, kv *cache.Keyspace, clk clock.Clock, cfg Config) *Service {
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 30 * 24 * time.Hour
+	}
+	if cfg.PerIP.Burst == 0 {
+		cfg.PerIP = cache.Limit{Burst: 20, Period: time.Minute}
+	}
+	if cfg.PerAccount.Burst == 0 {
+		cfg.PerAccount = cache.Limit{Burst: 5, Period: 15 * time.Minute}
+	}
+	return &Service{db: db, kv: kv, clock: clk, cfg: cfg}
+}
+
+// Config returns the service configuration.
+func (s *Service) Config() Config { return s.cfg }
+
+// NormaliseEmail validates and lower-cases an address.
+func NormaliseEmail(email string) (string, string) {
+	email = strings.TrimSpace(email)
+	if email == "" {
+		return "", "is required"
+	}
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Address != email || !strings.Contains(email, "@") || len(email) > 254 {
+		return "", "is not a valid email address"
+	}
+	return strings.ToLower(email), ""
+}
+
+// Register creates an account with email and password.
+func (s *Service) Register(ctx context.Context, email, password, displayName string) (*User, error) {
+	hash, err := HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	u := &User{Email: &email, PasswordHash: &hash, DisplayName: displayName, Role: "member", CreatedAt: now, UpdatedAt: now}
+	if _, err := s.db.NewInsert().Model(u).Returning("id").Exec(ctx); err != nil {
+		if database.IsUniqueViolation(err, "") {
+			return nil, ErrEmailTaken
+		}
+		return nil, fmt.Errorf("%s: register: %w", s.cfg.Module, err)
+	}
+	return u, nil
+}
+
+// CreateAnonymous creates an account that is only a token: Observer OS's default.
+func (s *Service) CreateAnonymous(ctx context.Context) (*User, error) {
+	now := s.clock.Now()
+	u := &User{Anonymous: true, Role: "member", CreatedAt: now, UpdatedAt: now}
+	if _, err := s.db.NewInsert().Model(u).Returning("id").Exec(ctx); err != nil {
+		return nil, fmt.Errorf("%s: create anonymous account: %w", s.cfg.Module, err)
+	}
+	return u, nil
+}
+
+// AttachEmail turns an anonymous account into a full one, keeping its id and data.
+func (s *Service) AttachEmail(ctx context.Context, userID int64, email, password string) (*User, error) {
+	hash, err := HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	u := new(User)
+	_, err = s.db.NewUpdate().Model(u).
+		Set("email = ?", email).Set("password_hash = ?", hash).Set("anonymous = false").Set("updated_at = ?", s.clock.Now()).
+		Where("id = ?", userID).Where("anonymous").Returning("*").Exec(ctx)
+	switch {
+	case database.IsUniqueViolation(err, ""):
+		return nil, ErrEmailTaken
+	case err != nil:
+		return nil, fmt.Errorf("%s: attach email to user %d: %w", s.cfg.Module, userID, database.NoRows(err))
+	case u.ID == 0:
+		return nil, fmt.Errorf("%s: user %d is not anonymous: %w", s.cfg.Module, userID, ErrNotFound)
+	}
+	return u, nil
+}
+
+// Login checks the rate limits, then the password, and issues a session.
+func (s *Service) Login(ctx context.Context, email, password, ip, userAgent string) (*User, Issued, error) {
+	now := s.clock.Now()
+	if err := s.limit(ctx, "login:ip:"+ip, s.cfg.PerIP, now); err != nil {
+		return nil, Issued{}, err
+	}
+	if err := s.limit(ctx, "login:acct:"+strings.ToLower(email), s.cfg.PerAccount, now); err != nil {
+		return nil, Issued{}, err
+	}
+	u := new(User)
+	err := s.db.NewSelect().Model(u).Where("email = ?", email).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (u.PasswordHash == nil || u.DisabledAt != nil)) {
+		_, _ = VerifyPassword(password, dummyHash())
+		return nil, Issued{}, ErrInvalidCredentials
+	}
+	if err != nil {
+		return nil, Issued{}, fmt.Errorf("%s: login: %w", s.cfg.Module, err)
+	}
+	ok, err := VerifyPassword(password, *u.PasswordHash)
+	if err != nil {
+		return nil, Issued{}, fmt.Errorf("%s: login user %d: %w", s.cfg.Module, u.ID, err)
+	}
+	if !ok {
+		return nil, Issued{}, ErrInvalidCredentials
+	}
+	iss, err := s.IssueSession(ctx, u.ID, ip, userAgent)
+	return u, iss, err
+}
+
+func (s *Service) limit(ctx context.Context, subject string, l cache.Limit, now time.Time) error {
+	res, err := s.kv.Allow(ctx, subject, l, now)
+	if err != nil {
+		return fmt.Errorf("%s: rate limit: %w", s.cfg.Module, err)
+	}
+	if !res.Allowed {
+		return &RateLimitError{RetryAfter: res.RetryAfter}
+	}
+	return nil
+}
+
+// IssueSession creates a session for a user (after a login, a sign-up, or a one-time code).
+func (s *Service) IssueSession(ctx context.Context, userID int64, ip, userAgent string) (Issued, error) {
+	tok, hash := newToken("s_")
+	csrf, _ := newToken("")
+	now := s.clock.Now()
+	if len(userAgent) > 256 {
+		userAgent = userAgent[:256]
+	}
+	sess := &Session{UserID: userID, TokenHash: hash, CSRFSecret: []byte(csrf), UserAgent: userAgent, IP: ip,
+		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.cfg.SessionTTL)}
+	if _, err := s.db.NewInsert().Model(sess).Returning("id").Exec(ctx); err != nil {
+		return Issued{}, fmt.Errorf("%s: issue session for user %d: %w", s.cfg.Module, userID, err)
+	}
+	return Issued{Token: tok, CSRFToken: csrf, ExpiresAt: sess.ExpiresAt, SessionID: sess.ID}, nil
+}
+
+// Authenticate resolves a session token to its user. Expired, revoked and disabled all fail
+// with ErrUnauthenticated.
+func (s *Service) Authenticate(ctx context.Context, token string) (*User, *Session, error) {
+	if !strings.HasPrefix(token, "s_") || len(token) > 64 {
+		return nil, nil, ErrUnauthenticated
+	}
+	now := s.clock.Now()
+	sess := new(Session)
+	err := s.db.NewSelect().Model(sess).Where("token_hash = ?", digest(token)).
+		Where("revoked_at IS NULL").Where("expires_at > ?", now).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, ErrUnauthenticated
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: authenticate: %w", s.cfg.Module, err)
+	}
+	u := new(User)
+	if err := s.db.NewSelect().Model(u).Where("id = ?", sess.UserID).Where("disabled_at IS NULL").Scan(ctx); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil, ErrUnauthenticated
+		}
+		return nil, nil, fmt.Errorf("%s: authenticate: %w", s.cfg.Module, err)
+	}
+	// last_seen_at is advisory; write it at most once a minute to keep reads cheap.
+	if now.Sub(sess.LastSeenAt) > time.Minute {
+		_, _ = s.db.NewUpdate().Model((*Session)(nil)).Set("last_seen_at = ?", now).Where("id = ?", sess.ID).Exec(ctx)
+	}
+	return u, sess, nil
+}
+
+// CheckCSRF compares a presented CSRF token with the session's, in constant time.
+func CheckCSRF(sess *Session, presented string) bool {
+	return presented != "" && subtle.ConstantTimeCompare([]byte(presented), sess.CSRFSecret) == 1
+}
+
+// ListSessions returns a user's live sessions, newest first.
+func (s *Service) ListSessions(ctx context.Context, userID int64) ([]Session, error) {
+	var out []Session
+	err := s.db.NewSelect().Model(&out).Where("user_id = ?", userID).Where("revoked_at IS NULL").
+		Where("expires_at > ?", s.clock.Now()).Order("created_at DESC", "id DESC").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s: list sessions of user %d: %w", s.cfg.Module, userID, err)
+	}
+	return out, nil
+}
+
+// Revoke ends one of the user's own sessions. Another user's session id is not found.
+func (s *Service) Revoke(ctx context.Context, userID, sessionID int64) error {
+	res, err := s.db.NewUpdate().Model((*Session)(nil)).Set("revoked_at = ?", s.clock.Now()).
+		Where("id = ?", sessionID).Where("user_id = ?", userID).Where("revoked_at IS NULL").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: revoke session %d: %w", s.cfg.Module, sessionID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// DeleteExpired removes sessions that expired or were revoked more than a day ago. The
+// periodic clean-up job calls it.
+func (s *Service) DeleteExpired(ctx context.Context) (int64, error) {
+	cutoff := s.clock.Now().Add(-24 * time.Hour)
+	res, err := s.db.NewDelete().Model((*Session)(nil)).
+		WhereGroup(" AND ", func(q *bun.DeleteQuery) *bun.DeleteQuery {
+			return q.Where("expires_at < ?", s.clock.Now()).WhereOr("revoked_at < ?", cutoff)
+		}).Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("%s: delete expired sessions: %w", s.cfg.Module, err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
+// UserByID loads a user.
+func (s *Service) UserByID(ctx context.Context, id int64) (*User, error) {
+	u := new(User)
+	if err := s.db.NewSelect().Model(u).Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("%s: user %d: %w", s.cfg.Module, id, database.NoRows(err))
+	}
+	return u, nil
+}
+
+// SetRole changes a user's platform role.
+func (s *Service) SetRole(ctx context.Context, id int64, role string) error {
+	_, err := s.db.NewUpdate().Model((*User)(nil)).Set("role = ?", role).Set("updated_at = ?", s.clock.Now()).Where("id = ?", id).Exec(ctx)
+	return err
+}

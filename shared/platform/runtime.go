@@ -1,0 +1,323 @@
+package platform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/alorig/alorig/config"
+	"github.com/alorig/alorig/migrations"
+	"github.com/alorig/alorig/shared/auth"
+	"github.com/alorig/alorig/shared/cache"
+	"github.com/alorig/alorig/shared/clock"
+	"github.com/alorig/alorig/shared/database"
+	"github.com/alorig/alorig/shared/jobs"
+	"github.com/alorig/alorig/shared/secret"
+	"github.com/alorig/alorig/shared/web"
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river"
+)
+
+// Mounted is one module opened in this process.
+type Mounted struct {
+	Deps
+	Module Module
+	echo   *echo.Echo
+}
+
+// Runtime holds the modules this process mounts.
+type Runtime struct {
+	Config   *config.Config
+	Log      *slog.Logger
+	Clock    clock.Clock
+	Keyring  *secret.Keyring
+	Role     Role
+	Mounted  []*Mounted
+	Metrics  *web.Metrics
+	registry map[string]Constructor
+	workers  []*jobs.Worker
+	platform *web.Platform
+	disp     *web.Dispatcher
+}
+
+// Options are what Open needs beyond the config.
+type Options struct {
+	Role     Role
+	Apps     []string
+	Registry map[string]Constructor
+	Log      *slog.Logger
+	Clock    clock.Clock
+	Keyring  *secret.Keyring
+	Metrics  *prometheus.Registry
+}
+
+// poolSize is the bun pool per module for a process role and surface; the sum over the
+// documented compose layout stays under 60 server connections (see README).
+func poolSize(cfg *config.Config, role Role, surface string) int {
+	if cfg.DBMaxConns > 0 {
+		return cfg.DBMaxConns
+	}
+	switch {
+	case role == RoleWorker:
+		return 1
+	case role == RoleServe && surface != "" && surface != "web":
+		return 2
+	case role == RoleMigrate || role == RoleSeed:
+		return 2
+	}
+	return 3
+}
+
+// Open opens every named module: its database pool, Redis keyspace, River insert client,
+// accounts, and the module itself. It does not check schemas; see CheckSchemas.
+func Open(ctx context.Context, cfg *config.Config, o Options) (*Runtime, error) {
+	rt := &Runtime{Config: cfg, Log: o.Log, Clock: o.Clock, Keyring: o.Keyring, Role: o.Role, registry: o.Registry}
+	if o.Metrics != nil {
+		rt.Metrics = web.NewMetrics(o.Metrics)
+	}
+	for _, name := range o.Apps {
+		ctor, ok := o.Registry[name]
+		if !ok {
+			rt.Close()
+			return nil, fmt.Errorf("unknown module %q", name)
+		}
+		mc := cfg.Modules[name]
+		log := o.Log.With("module", name)
+		db, err := database.Open(mc.DatabaseURL, poolSize(cfg, o.Role, cfg.Surface))
+		if err != nil {
+			rt.Close()
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		kv, err := cache.Open(cfg.RedisURL, mc.RedisDB, mc.RedisPrefix, 0)
+		if err != nil {
+			db.Close()
+			rt.Close()
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		workers := river.NewWorkers()
+		inserter, err := jobs.NewInserter(db, workers, log)
+		if err != nil {
+			db.Close()
+			kv.Close()
+			rt.Close()
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		accounts := auth.New(db, kv, o.Clock, auth.Config{Module: name, Secure: cfg.Production()})
+		addCleanupWorker(workers, name, accounts)
+		d := Deps{Role: o.Role, Surface: cfg.Surface, Module: mc, Config: cfg, DB: db, KV: kv, Jobs: inserter,
+			Workers: workers, Clock: o.Clock, Keyring: o.Keyring, Accounts: accounts, Log: log}
+		m, err := ctor(d)
+		if err != nil {
+			db.Close()
+			kv.Close()
+			rt.Close()
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		rt.Mounted = append(rt.Mounted, &Mounted{Deps: d, Module: m})
+	}
+	return rt, nil
+}
+
+// Ping checks every mounted module's database and Redis once, with errors that say what to do.
+func (rt *Runtime) Ping(ctx context.Context) error {
+	var errs []error
+	for _, m := range rt.Mounted {
+		if err := database.Ping(ctx, m.DB); err != nil {
+			errs = append(errs, fmt.Errorf("%s: database %s does not answer: %v (is PostgreSQL running, and has `alorig migrate --app=%s` created it?)",
+				m.Module.Name(), database.Redact(m.Deps.Module.DatabaseURL), err, m.Module.Name()))
+		}
+		if err := m.KV.Ping(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("%s: Redis at %s does not answer: %v (is Redis running? set ALORIG_REDIS_URL)", m.Module.Name(), rt.Config.RedisURL, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// CheckSchemas refuses to go on when any mounted module's database is behind this binary.
+func (rt *Runtime) CheckSchemas(ctx context.Context) error {
+	var errs []error
+	for _, m := range rt.Mounted {
+		src, err := migrations.For(m.Module.Name())
+		if err != nil {
+			return err
+		}
+		if err := database.CheckCurrent(ctx, m.Module.Name(), m.DB, src); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Handler builds the Host dispatcher for a surface: each mounted module's echo behind its
+// host names, hosts of registered-but-unmounted modules answering 421.
+func (rt *Runtime) Handler(surface string) http.Handler {
+	var checks []web.Check
+	for _, m := range rt.Mounted {
+		checks = append(checks,
+			web.Check{Module: m.Module.Name(), Name: "database", Run: m.DB.PingContext},
+			web.Check{Module: m.Module.Name(), Name: "redis", Run: m.KV.Ping})
+		if ch, ok := m.Module.(Checker); ok {
+			checks = append(checks, ch.Checks()...)
+		}
+	}
+	rt.platform = web.NewPlatform(checks, nil)
+	d := web.NewDispatcher(rt.platform)
+	mounted := map[string]bool{}
+	for _, m := range rt.Mounted {
+		name := m.Module.Name()
+		mounted[name] = true
+		e := web.NewEcho(web.Options{Module: name, Production: rt.Config.Production(), BodyLimit: rt.Config.BodyLimit,
+			TrustedProxies: rt.Config.TrustedProxies, Log: m.Log, Metrics: rt.Metrics})
+		e.Use(m.Accounts.Middleware())
+		hosts := m.Deps.Module.Hosts
+		if surface == "" || surface == "web" {
+			m.Module.Web(e)
+		} else if s, ok := m.Module.(Surfaced); ok {
+			s.Surface(surface, e)
+			hosts = m.Deps.Module.SurfaceHost
+		}
+		m.echo = e
+		if !rt.Config.Production() {
+			hosts = append(slices.Clone(hosts), name+".localhost")
+			if surface != "" && surface != "web" {
+				hosts = append(hosts, surface+"."+name+".localhost")
+			}
+		}
+		d.Mount(e, hosts...)
+		if hc, ok := m.Module.(HostClaimer); ok && (surface == "" || surface == "web") {
+			d.Claim(name, hc.ClaimHost, e)
+		}
+	}
+	for _, name := range config.Names() {
+		if mounted[name] {
+			continue
+		}
+		mc := rt.Config.Modules[name]
+		d.NotMounted(name, append(append(slices.Clone(mc.Hosts), mc.SurfaceHost...), name+".localhost")...)
+	}
+	rt.platform.SetAsk(d.ClaimedBy)
+	rt.disp = d
+	return d
+}
+
+// Dispatcher returns the dispatcher built by Handler.
+func (rt *Runtime) Dispatcher() *web.Dispatcher { return rt.disp }
+
+// StartBackground starts modules' in-process goroutines.
+func (rt *Runtime) StartBackground(ctx context.Context) error {
+	for _, m := range rt.Mounted {
+		if b, ok := m.Module.(Background); ok {
+			if err := b.Start(ctx); err != nil {
+				return fmt.Errorf("%s: start: %w", m.Module.Name(), err)
+			}
+		}
+	}
+	return nil
+}
+
+// StartWorkers runs River for every mounted module: queues plus leader-elected periodic jobs.
+func (rt *Runtime) StartWorkers(ctx context.Context) error {
+	for _, m := range rt.Mounted {
+		periodic := []*river.PeriodicJob{cleanupJob(m.Module.Name())}
+		if p, ok := m.Module.(Periodic); ok {
+			periodic = append(periodic, p.PeriodicJobs()...)
+		}
+		w, err := jobs.NewWorker(ctx, jobs.WorkerConfig{Module: m.Module.Name(), DatabaseURL: m.Deps.Module.DatabaseURL,
+			MaxConns: rt.Config.RiverMaxConns, Workers: m.Workers, Periodic: periodic, Log: quietRiver(m.Log)})
+		if err != nil {
+			return err
+		}
+		if err := w.Start(ctx); err != nil {
+			return fmt.Errorf("%s: start worker: %w", m.Module.Name(), err)
+		}
+		rt.workers = append(rt.workers, w)
+		m.Log.Info("worker started", "periodic_jobs", len(periodic))
+	}
+	return nil
+}
+
+// Workers returns the running River workers.
+func (rt *Runtime) Workers() []*jobs.Worker { return rt.workers }
+
+// Stop ends workers and background goroutines within ctx, then closes modules.
+func (rt *Runtime) Stop(ctx context.Context) {
+	for _, w := range rt.workers {
+		if err := w.Stop(ctx); err != nil {
+			rt.Log.Warn("worker stop", "module", w.Module, "err", err)
+		}
+	}
+	rt.workers = nil
+	for _, m := range rt.Mounted {
+		if b, ok := m.Module.(Background); ok {
+			if err := b.Stop(ctx); err != nil {
+				m.Log.Warn("background stop", "err", err)
+			}
+		}
+		if c, ok := m.Module.(Closer); ok {
+			if err := c.Close(ctx); err != nil {
+				m.Log.Warn("close", "err", err)
+			}
+		}
+	}
+}
+
+// Close releases pools.
+func (rt *Runtime) Close() {
+	for _, m := range rt.Mounted {
+		m.DB.Close()
+		m.KV.Close()
+	}
+}
+
+// Seed runs each mounted module's demo data.
+func (rt *Runtime) Seed(ctx context.Context) error {
+	for _, m := range rt.Mounted {
+		s, ok := m.Module.(Seeder)
+		if !ok {
+			m.Log.Info("no demo data for this module")
+			continue
+		}
+		if err := s.Seed(ctx); err != nil {
+			return fmt.Errorf("%s: seed: %w", m.Module.Name(), err)
+		}
+		m.Log.Info("demo data ready")
+	}
+	return nil
+}
+
+// quietRiver keeps River's per-job info logs out of the access log stream.
+func quietRiver(log *slog.Logger) *slog.Logger {
+	return slog.New(minLevel{log.Handler(), slog.LevelWarn})
+}
+
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (m minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= m.min && m.Handler.Enabled(ctx, l)
+}
+
+// Describe lists mounted module names.
+func (rt *Runtime) Describe() string {
+	var names []string
+	for _, m := range rt.Mounted {
+		names = append(names, m.Module.Name())
+	}
+	return strings.Join(names, ",")
+}
+
+// shutdownGrace bounds how long in-flight work may take once a stop is asked for.
+func (rt *Runtime) shutdownGrace() time.Duration {
+	if rt.Config.ShutdownGrace > 0 {
+		return rt.Config.ShutdownGrace
+	}
+	return 20 * time.Second
+}

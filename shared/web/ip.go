@@ -1,0 +1,5 @@
+package web
+
+import "net"
+
+func parseCIDR(s string) (net.IP, *net.IPNet, error) { return net.ParseCIDR(s) }

@@ -1,0 +1,207 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Options configures the middleware every module's echo instance gets.
+type Options struct {
+	Module         string
+	Production     bool
+	BodyLimit      int64
+	TrustedProxies []netip.Prefix
+	Log            *slog.Logger
+	Metrics        *Metrics
+}
+
+// NewEcho returns an echo instance with the platform's middleware, error handler and IP
+// extraction. Modules add their routes to it.
+func NewEcho(o Options) *echo.Echo {
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = ErrorHandler(o.Log)
+	e.IPExtractor = IPExtractor(o.TrustedProxies)
+	limit := o.BodyLimit
+	if limit <= 0 {
+		limit = 1 << 20
+	}
+	e.Use(RequestID(), Recover(o.Log), AccessLog(o.Module, o.Log, o.Metrics), SecurityHeaders(o.Production), BodyLimit(limit))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
+		MinLength: 1024,
+		Skipper: func(c echo.Context) bool {
+			p := c.Request().URL.Path
+			return strings.HasPrefix(p, "/media/") || strings.HasSuffix(p, ".webp") || strings.HasSuffix(p, ".jpg") ||
+				strings.HasSuffix(p, ".png") || c.Request().Header.Get("Upgrade") != ""
+		},
+	}))
+	return e
+}
+
+// IPExtractor trusts X-Forwarded-For only when the direct peer is a configured proxy; with no
+// proxies configured the peer address is the client.
+func IPExtractor(trusted []netip.Prefix) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range trusted {
+		_, ipnet, err := parseCIDR(p.String())
+		if err == nil {
+			opts = append(opts, echo.TrustIPRange(ipnet))
+		}
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// RequestID honours a sane incoming X-Request-ID or creates one, and echoes it back.
+func RequestID() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			id := c.Request().Header.Get(echo.HeaderXRequestID)
+			if !validRequestID(id) {
+				var b [12]byte
+				_, _ = rand.Read(b[:])
+				id = hex.EncodeToString(b[:])
+				c.Request().Header.Set(echo.HeaderXRequestID, id)
+			}
+			c.Response().Header().Set(echo.HeaderXRequestID, id)
+			return next(c)
+		}
+	}
+}
+
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 128 {
+		return false
+	}
+	for _, r := range id {
+		if !(r == '-' || r == '_' || r == '.' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')) {
+			return false
+		}
+	}
+	return true
+}
+
+// Recover turns a panic into a 500 problem and logs the stack with the request id.
+func Recover(log *slog.Logger) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) (err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					if r == http.ErrAbortHandler {
+						panic(r)
+					}
+					log.Error("panic", "panic", fmt.Sprint(r), "request_id", c.Request().Header.Get(echo.HeaderXRequestID), "stack", string(debug.Stack()))
+					err = fmt.Errorf("panic: %v", r)
+				}
+			}()
+			return next(c)
+		}
+	}
+}
+
+// BodyLimit caps request bodies; reading past it yields a 413 problem.
+func BodyLimit(limit int64) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			if r.ContentLength > limit {
+				return NewProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than %d bytes", limit))
+			}
+			r.Body = http.MaxBytesReader(c.Response(), r.Body, limit)
+			return next(c)
+		}
+	}
+}
+
+// SecurityHeaders sets the headers every answer carries. HSTS only in production, where TLS
+// is guaranteed by Caddy.
+func SecurityHeaders(production bool) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Response().Header()
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+			h.Set("X-Frame-Options", "DENY")
+			h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self' wss: ws:; frame-ancestors 'none'; base-uri 'self'")
+			if production {
+				h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+			}
+			return next(c)
+		}
+	}
+}
+
+// AccessLog writes one JSON line per request and feeds the metrics.
+func AccessLog(module string, log *slog.Logger, m *Metrics) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			err := next(c)
+			if err != nil {
+				c.Error(err)
+			}
+			status := c.Response().Status
+			route := c.Path()
+			if route == "" {
+				route = "unmatched"
+			}
+			d := time.Since(start)
+			if m != nil {
+				m.observe(module, route, status, d)
+			}
+			log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
+				slog.String("method", c.Request().Method),
+				slog.String("route", route),
+				slog.String("path", c.Request().URL.Path),
+				slog.Int("status", status),
+				slog.Duration("duration", d),
+				slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),
+				slog.String("ip", c.RealIP()),
+			)
+			return nil
+		}
+	}
+}
+
+// Metrics are the request counters and latency histograms of every module.
+type Metrics struct {
+	Registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+// NewMetrics registers the HTTP collectors on reg.
+func NewMetrics(reg *prometheus.Registry) *Metrics {
+	m := &Metrics{
+		Registry: reg,
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "alorig_http_requests_total", Help: "HTTP requests by module, route and status.",
+		}, []string{"module", "route", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "alorig_http_request_duration_seconds", Help: "HTTP request latency by module and route.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"module", "route"}),
+	}
+	reg.MustRegister(m.requests, m.latency)
+	return m
+}
+
+func (m *Metrics) observe(module, route string, status int, d time.Duration) {
+	m.requests.WithLabelValues(module, route, strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(module, route).Observe(d.Seconds())
+}
