@@ -25,7 +25,7 @@ func (m *Module) Web(e *echo.Echo) {
 	e.GET("/", func(c echo.Context) error {
 		return web.Render(c, http.StatusOK, landing.Landing(landing.Page{
 			Module: "psydge", Title: "Psydge", Tagline: "Psychological edge: discipline enforced before the order reaches the broker",
-			Summary: "Six gates stand between you and a bad trade: a live GO signal, your whitelist, the London and New York sessions, the daily R guard, the cooldown after a loss and 1% risk at the stop.",
+			Summary:  "Six gates stand between you and a bad trade: a live GO signal, your whitelist, the London and New York sessions, the daily R guard, the cooldown after a loss and 1% risk at the stop.",
 			Features: []string{"Locked rules you can tighten but never loosen", "Violations escalate from alert to session lock", "A daily discipline score"},
 		}))
 	})

@@ -85,7 +85,7 @@ func (m *Module) Web(e *echo.Echo) {
 		}
 		return web.Render(c, http.StatusOK, landing.Landing(landing.Page{
 			Module: "sitebuilder", Title: "Alorig Site Builder", Tagline: "Websites for many businesses, one platform",
-			Summary: "Each site is a tenant with its own pages of typed blocks, served on its own subdomain of " + SitesDomain + " or a verified custom domain with automatic TLS.",
+			Summary:  "Each site is a tenant with its own pages of typed blocks, served on its own subdomain of " + SitesDomain + " or a verified custom domain with automatic TLS.",
 			Features: []string{"Sites on <name>." + SitesDomain + " and custom domains", "Pages as ordered blocks, edited in the CMS surface"},
 		}))
 	})
@@ -94,7 +94,7 @@ func (m *Module) Web(e *echo.Echo) {
 
 type page struct {
 	bun.BaseModel `bun:"table:pages"`
-	Title         string  `bun:"title"`
+	Title         string          `bun:"title"`
 	Blocks        []sbviews.Block `bun:"blocks,type:jsonb"`
 }
 
