@@ -241,6 +241,13 @@ func Load(getenv Getenv) (*Config, error) {
 		}
 		m.Database = str("ALORIG_"+upper+"_DATABASE", m.Database)
 		m.RedisDB = num("ALORIG_"+upper+"_REDIS_DB", m.RedisDB)
+		if p := getenv("ALORIG_" + upper + "_REDIS_PREFIX"); p != "" {
+			if !strings.HasPrefix(p, m.Name+":") {
+				errs = append(errs, fmt.Errorf("ALORIG_%s_REDIS_PREFIX=%q: must start with %q so keys stay in the module's namespace", upper, p, m.Name+":"))
+			} else {
+				m.RedisPrefix = p
+			}
+		}
 		if m.RedisDB == 0 || m.RedisDB == 1 {
 			errs = append(errs, fmt.Errorf("ALORIG_%s_REDIS_DB=%d: Redis DBs 0 and 1 belong to IGNY8", upper, m.RedisDB))
 		}

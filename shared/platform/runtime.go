@@ -44,6 +44,7 @@ type Runtime struct {
 	workers  []*jobs.Worker
 	platform *web.Platform
 	disp     *web.Dispatcher
+	poll     time.Duration
 }
 
 // Options are what Open needs beyond the config.
@@ -55,6 +56,8 @@ type Options struct {
 	Clock    clock.Clock
 	Keyring  *secret.Keyring
 	Metrics  *prometheus.Registry
+	// FetchPollInterval shortens River's polling in tests.
+	FetchPollInterval time.Duration
 }
 
 // poolSize is the bun pool per module for a process role and surface; the sum over the
@@ -77,7 +80,7 @@ func poolSize(cfg *config.Config, role Role, surface string) int {
 // Open opens every named module: its database pool, Redis keyspace, River insert client,
 // accounts, and the module itself. It does not check schemas; see CheckSchemas.
 func Open(ctx context.Context, cfg *config.Config, o Options) (*Runtime, error) {
-	rt := &Runtime{Config: cfg, Log: o.Log, Clock: o.Clock, Keyring: o.Keyring, Role: o.Role, registry: o.Registry}
+	rt := &Runtime{Config: cfg, Log: o.Log, Clock: o.Clock, Keyring: o.Keyring, Role: o.Role, registry: o.Registry, poll: o.FetchPollInterval}
 	if o.Metrics != nil {
 		rt.Metrics = web.NewMetrics(o.Metrics)
 	}
@@ -229,7 +232,7 @@ func (rt *Runtime) StartWorkers(ctx context.Context) error {
 			periodic = append(periodic, p.PeriodicJobs()...)
 		}
 		w, err := jobs.NewWorker(ctx, jobs.WorkerConfig{Module: m.Module.Name(), DatabaseURL: m.Deps.Module.DatabaseURL,
-			MaxConns: rt.Config.RiverMaxConns, Workers: m.Workers, Periodic: periodic, Log: quietRiver(m.Log)})
+			MaxConns: rt.Config.RiverMaxConns, Workers: m.Workers, Periodic: periodic, Log: quietRiver(m.Log), FetchPollInterval: rt.poll})
 		if err != nil {
 			return err
 		}
