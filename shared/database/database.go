@@ -97,7 +97,9 @@ func EnsureDatabase(ctx context.Context, databaseURL string) (bool, error) {
 	switch {
 	case err == nil:
 		return true, nil
-	case errors.As(err, &pgErr) && pgErr.Code == "42P04": // created by a concurrent run
+	case errors.As(err, &pgErr) && (pgErr.Code == "42P04" || pgErr.Code == "23505"):
+		// Created by a concurrent run: PostgreSQL reports either duplicate_database or, when
+		// both commands pass the existence check at once, a unique violation on pg_database.
 		return false, nil
 	case errors.As(err, &pgErr) && pgErr.Code == "42501":
 		return false, fmt.Errorf("database %s does not exist and this role may not create it: run `CREATE DATABASE %s OWNER <role>` as a superuser, or grant CREATEDB", name, quoteIdent(name))

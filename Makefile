@@ -1,0 +1,106 @@
+# Developer entry points; `make help` lists them. docs/development.md explains the flow.
+#
+# `make run` and `make test` work on a fresh Debian 12 machine with only Go and git: they
+# install missing Debian packages, start a private PostgreSQL and Redis under .dev/ (or use
+# ALORIG_DATABASE_URL / ALORIG_REDIS_URL when set), generate templ code and build.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+# Root's PATH on a fresh machine often lacks Go's default install location.
+GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
+GOFMT ?= $(shell command -v gofmt 2>/dev/null || echo $(dir $(GO))gofmt)
+BIN := bin/alorig
+APPS ?= $(or $(ALORIG_APPS),all)
+ADDR ?= $(or $(ALORIG_ADDR),:8080)
+GOTESTFLAGS ?=
+GOBENCHFLAGS ?=
+SERVICES := scripts/dev-services.sh
+MODULES := psydge snapify sitebuilder observer astrotiming asms
+
+# Starts (or reuses) the services and exports their URLs into the recipe's shell. The
+# assignment comes first so that a failing script stops the recipe: `eval "$(…)"` alone
+# would swallow its exit status.
+with_services = services_env=$$($(SERVICES)); eval "$$services_env"
+
+.PHONY: help run test build generate deps deps-build services stop clean bench lint
+
+help: ## list the targets
+	@echo "usage: make <target>"
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@echo "variables: APPS=$(APPS) ADDR=$(ADDR) GOTESTFLAGS=… GOBENCHFLAGS=…"
+
+run: deps build ## services, migrate, seed, then serve every module and the worker on ADDR
+	@$(with_services)
+	export ALORIG_ENV="$${ALORIG_ENV:-development}"
+	echo "+ $(BIN) migrate --all"
+	$(BIN) migrate --all
+	echo "+ $(BIN) seed --all"
+	$(BIN) seed --all
+	addr='$(ADDR)'
+	# serve prints the six addresses (http://<module>.localhost:PORT/) once it listens.
+	exec $(BIN) serve --apps=$(APPS) --with-worker --addr="$$addr"
+
+test: deps generate ## services, go test ./..., then scripts/validate-deploy.sh
+	@$(with_services)
+	status=0
+	echo "+ go test $(strip $(GOTESTFLAGS) ./...)"
+	$(GO) test $(GOTESTFLAGS) ./... || status=$$?
+	# Deployment files are checked even when a Go test failed, so one run reports both.
+	if [ -f scripts/validate-deploy.sh ]; then
+		echo "+ scripts/validate-deploy.sh"
+		bash scripts/validate-deploy.sh || status=$$?
+	else
+		echo "scripts/validate-deploy.sh not present: skipped"
+	fi
+	exit $$status
+
+bench: deps generate ## services, then every benchmark (go test -bench, no tests)
+	@$(with_services)
+	$(GO) test -run '^$$' -bench . $(GOBENCHFLAGS) ./...
+
+build: deps-build generate ## generate templ code and build bin/alorig
+	$(GO) build -o $(BIN) .
+
+generate: ## templ generate in every folder with .templ files (templ version from go.mod)
+	@version=$$($(GO) list -m -f '{{.Version}}' github.com/a-h/templ)
+	# Built from templ's own go.mod (the @version form), so the project's go.sum needs no
+	# entries for templ's command-line dependencies.
+	GOBIN='$(CURDIR)/bin' $(GO) install github.com/a-h/templ/cmd/templ@$$version
+	# Folder by folder, as the views' authors run it: templ records each file's path relative
+	# to -path in the generated code, so this keeps the committed files unchanged.
+	dirs=$$(find . \( -path ./.dev -o -path ./bin -o -path ./.git -o -name node_modules \) -prune \
+		-o -name '*.templ' -printf '%h\n' | sort -u)
+	echo "+ templ@$$version generate" $$dirs
+	for dir in $$dirs; do
+		bin/templ generate -log-level warn -path "$$dir"
+	done
+
+lint: deps-build generate ## gofmt -l and go vet
+	@unformatted=$$(find . \( -path ./.dev -o -path ./bin -o -path ./.git \) -prune -o -name '*.go' -print | xargs -r $(GOFMT) -l)
+	if [ -n "$$unformatted" ]; then
+		echo "gofmt would change:"
+		echo "$$unformatted"
+		exit 1
+	fi
+	$(GO) vet ./...
+
+deps: ## install the missing Debian packages (with sudo when not root)
+	@scripts/dev/ensure-packages.sh all
+
+deps-build:
+	@scripts/dev/ensure-packages.sh build
+
+services: ## start (or reuse) the private PostgreSQL and Redis and print their export lines
+	@$(SERVICES)
+
+stop: ## stop the private PostgreSQL and Redis
+	@$(SERVICES) stop
+
+clean: ## stop the services, delete .dev/ (their data) and bin/
+	@$(SERVICES) clean
+	rm -rf bin
+
+.ONESHELL:
