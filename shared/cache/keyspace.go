@@ -173,6 +173,13 @@ type Message struct {
 	Payload string
 }
 
+// Ready waits until the server confirms the subscription, so nothing published after it
+// returns can be missed.
+func (s *Subscription) Ready(ctx context.Context) error {
+	_, err := s.ps.Receive(ctx)
+	return err
+}
+
 // Receive blocks for the next message.
 func (s *Subscription) Receive(ctx context.Context) (Message, error) {
 	m, err := s.ps.ReceiveMessage(ctx)

@@ -1,0 +1,6 @@
+package auth
+
+import "github.com/uptrace/bun"
+
+// DBForTest exposes the service's database to the external test package.
+func DBForTest(s *Service) *bun.DB { return s.db }
