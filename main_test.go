@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alorig/alorig/shared/database"
+	"github.com/alorig/alorig/shared/testkit"
+	"github.com/stretchr/testify/require"
+)
+
+func getenv(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestCLIErrorsNameTheProblem(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--apps=psydge,bogus"}, "unknown module bogus"},
+		{[]string{"migrate"}, "name a module with --app=NAME"},
+		{[]string{"migrate", "--app=asms", "--all"}, "not both"},
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"serve", "--apps=asms", "--surface=ws"}, "asms has no such surface"},
+		{[]string{"serve", "--nope"}, "flag provided but not defined"},
+		{[]string{}, "no command given"},
+	} {
+		var out, errb bytes.Buffer
+		err := run(context.Background(), tc.args, getenv(map[string]string{"ALORIG_ADMIN_ADDR": "off"}), &out, &errb)
+		require.Error(t, err, tc.args)
+		require.Contains(t, err.Error()+errb.String(), tc.want, tc.args)
+	}
+}
+
+func TestMigrateCreatesTheModuleDatabase(t *testing.T) {
+	t.Parallel()
+	url := testkit.EmptyDatabaseURL(t, "cli_asms")
+	env := map[string]string{"ALORIG_DATABASE_URL": testkit.ServerURL(), "ALORIG_ASMS_DATABASE_URL": url}
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"migrate", "--app=asms"}, getenv(env), &out, io.Discard))
+	require.Contains(t, out.String(), "asms: created database "+database.NameOf(url))
+	require.Contains(t, out.String(), "asms: applied 20261125000100_tenancy")
+
+	out.Reset()
+	require.NoError(t, run(context.Background(), []string{"migrate", "--app=asms"}, getenv(env), &out, io.Discard))
+	require.Equal(t, "asms: up to date\n", out.String())
+
+	out.Reset()
+	require.NoError(t, run(context.Background(), []string{"migrate", "--app=asms", "--status"}, getenv(env), &out, io.Discard))
+	require.Contains(t, out.String(), "applied  20261125000000_accounts")
+	require.NotContains(t, out.String(), "pending  ")
+}
+
+func TestServeRefusesASchemaBehind(t *testing.T) {
+	t.Parallel()
+	url := testkit.EmptyDatabaseURL(t, "cli_behind")
+	_, err := database.EnsureDatabase(context.Background(), url)
+	require.NoError(t, err)
+	env := map[string]string{"ALORIG_DATABASE_URL": testkit.ServerURL(), "ALORIG_ASMS_DATABASE_URL": url,
+		"ALORIG_REDIS_URL": testkit.RedisURL(), "ALORIG_ADMIN_ADDR": "off", "ALORIG_ADDR": "127.0.0.1:0"}
+	err = run(context.Background(), []string{"serve", "--apps=asms"}, getenv(env), io.Discard, io.Discard)
+	require.ErrorContains(t, err, "run `alorig migrate --app=asms`")
+}
+
+// `alorig serve --apps=asms` listens on 8022 and answers asms hosts only.
+func TestServeOneModuleOnItsPort(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"ALORIG_DATABASE_URL": testkit.ServerURL(), "ALORIG_ASMS_DATABASE_URL": testkit.DatabaseURL(t, "asms"),
+		"ALORIG_REDIS_URL": testkit.RedisURL(), "ALORIG_ADMIN_ADDR": "off"}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve", "--apps=asms"}, getenv(env), io.Discard, io.Discard) }()
+	get := func(host string) (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:8022/", nil)
+		req.Host = host
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	require.Eventually(t, func() bool { code, _ := get("asms.alorig.com"); return code == 200 }, 10*time.Second, 50*time.Millisecond)
+	code, body := get("asms.localhost")
+	require.Equal(t, 200, code)
+	require.True(t, strings.Contains(body, "ASMS"))
+	code, _ = get("psydge.com")
+	require.Equal(t, http.StatusMisdirectedRequest, code)
+	code, _ = get("example.org")
+	require.Equal(t, http.StatusNotFound, code)
+	cancel()
+	require.NoError(t, <-done, "a stop request ends serve cleanly")
+}
