@@ -14,6 +14,7 @@ import (
 	"github.com/alorig/alorig/shared/auth"
 	"github.com/alorig/alorig/shared/database"
 	"github.com/alorig/alorig/shared/platform"
+	"github.com/alorig/alorig/shared/tenant"
 	"github.com/alorig/alorig/shared/web"
 	"github.com/alorig/alorig/views/landing"
 	sbviews "github.com/alorig/alorig/views/sitebuilder"
@@ -108,7 +109,8 @@ func (m *Module) renderSite(c echo.Context) error {
 		return err
 	}
 	p := new(page)
-	err = m.d.DB.NewSelect().Model(p).Where("site_id = ?", s.ID).Where("path = ?", c.Request().URL.Path).Where("published").Scan(ctx)
+	scope := tenant.Grant[site](s.ID) // the host resolved to this published site
+	err = tenant.Select(m.d.DB.NewSelect().Model(p), scope, "site_id").Where("path = ?", c.Request().URL.Path).Where("published").Scan(ctx)
 	if err != nil {
 		if errors.Is(database.NoRows(err), database.ErrNotFound) {
 			return web.NotFound("no such page on " + s.Name)
