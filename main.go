@@ -34,7 +34,7 @@ var version = "dev"
 const usage = `alorig — Psydge, Snapify, Site Builder, Observer OS, AstroTiming and ASMS in one binary.
 
 Usage:
-  alorig serve       --apps=LIST [--surface=web|ws|cms] [--addr=HOST:PORT] [--with-worker]
+  alorig serve       --apps=LIST [--surface=web|ws|cms|all] [--addr=HOST:PORT] [--with-worker]
   alorig worker      --apps=LIST
   alorig migrate     --app=NAME | --all [--status]
   alorig seed        --app=NAME | --all
@@ -88,7 +88,7 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 	var app string
 	switch cmd {
 	case "serve":
-		fs.StringVar(&cfg.Surface, "surface", cfg.Surface, "web, ws (psydge) or cms (sitebuilder) (ALORIG_SURFACE)")
+		fs.StringVar(&cfg.Surface, "surface", cfg.Surface, "web, ws (psydge), cms (sitebuilder) or all; default web for one module, all for several (ALORIG_SURFACE)")
 		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address; default the module's port, or :8080 for several (ALORIG_ADDR)")
 		fs.BoolVar(&cfg.WithWorker, "with-worker", cfg.WithWorker, "also run River workers and periodic jobs (ALORIG_WITH_WORKER)")
 	case "worker":
@@ -274,7 +274,6 @@ func rotateKeys(ctx context.Context, rt *platform.Runtime, stdout io.Writer) err
 }
 
 func worker(ctx context.Context, cfg *config.Config, log *slog.Logger, clk clock.Clock, kr *secret.Keyring) error {
-	cfg.Surface = "web"
 	reg := prometheus.NewRegistry()
 	rt, err := platform.Open(ctx, cfg, platform.Options{Role: platform.RoleWorker, Apps: cfg.Apps, Registry: modules.Registry(),
 		Log: log, Clock: clk, Keyring: kr, Metrics: reg})
@@ -360,7 +359,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, clk clock.
 		ln.Close()
 		return fail(err)
 	}
-	servers[ln] = platform.NewServer(rt.Handler(cfg.Surface))
+	servers[ln] = platform.NewServer(rt.Handler(cfg.EffectiveSurface()))
 	if err := rt.StartBackground(ctx); err != nil {
 		ln.Close()
 		return fail(err)
@@ -371,14 +370,14 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, clk clock.
 			return fail(err)
 		}
 	}
-	log.Info("serving", "apps", rt.Describe(), "surface", cfg.Surface, "addr", ln.Addr().String(),
+	log.Info("serving", "apps", rt.Describe(), "surface", cfg.EffectiveSurface(), "addr", ln.Addr().String(),
 		"admin", cfg.AdminAddr, "with_worker", cfg.WithWorker, "ready_in", time.Since(start).String())
 	if !cfg.Production() {
 		_, port, _ := net.SplitHostPort(ln.Addr().String())
 		for _, m := range rt.Mounted {
 			host := m.Module.Name() + ".localhost"
-			if cfg.Surface != "" && cfg.Surface != "web" {
-				host = cfg.Surface + "." + host
+			if s := cfg.EffectiveSurface(); s == "ws" || s == "cms" {
+				host = s + "." + host
 			}
 			fmt.Fprintf(stdout, "  %-12s http://%s:%s/\n", m.Module.Name(), host, port)
 		}

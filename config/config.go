@@ -59,7 +59,7 @@ func Names() []string {
 type Config struct {
 	Env        string // development | production
 	Apps       []string
-	Surface    string // web | ws | cms
+	Surface    string // web | ws | cms | all; empty: web for one module, all for several
 	Addr       string // empty: the module's documented port, or :8080 for several
 	WithWorker bool
 	AdminAddr  string
@@ -82,6 +82,20 @@ type Config struct {
 
 	Snapify SnapifyConfig
 	Psydge  PsydgeConfig
+	Astro   AstroConfig
+}
+
+// AstroConfig holds AstroTiming's outside services: the Google Calendar API and its OAuth
+// token endpoint (overridable so tests and staging can point at a fake), the OAuth client used
+// to refresh users' tokens, and the timeout for developer webhooks.
+type AstroConfig struct {
+	GoogleCalendarBase string
+	GoogleTokenURL     string
+	GoogleClientID     string
+	GoogleClientSecret string
+	WebhookTimeout     time.Duration
+	// PublicBaseURL is where feed and webhook links point (https://astrotiming.com).
+	PublicBaseURL string
 }
 
 // SnapifyConfig holds Snapify's outside services. Empty values mean "not configured": the store
@@ -105,6 +119,13 @@ type SnapifyConfig struct {
 type PsydgeConfig struct {
 	MetaAPIToken string
 	MetaAPIBase  string
+	// MetaAPIMarketDataBase is MetaApi's historical market-data API (candles).
+	MetaAPIMarketDataBase string
+	// PaperFeed runs the paper price feed (and the paper accounts' 5 s sync) in the process
+	// serving the web surface. Turn it off on extra web replicas: one feed quotes one market.
+	PaperFeed bool
+	// SyncConcurrency bounds how many accounts one position sweep talks to at once.
+	SyncConcurrency int
 }
 
 // Production reports whether the process runs in production.
@@ -151,7 +172,7 @@ func Load(getenv Getenv) (*Config, error) {
 
 	c := &Config{
 		Env:            str("ALORIG_ENV", "development"),
-		Surface:        str("ALORIG_SURFACE", "web"),
+		Surface:        str("ALORIG_SURFACE", ""),
 		Addr:           str("ALORIG_ADDR", ""),
 		WithWorker:     boolean("ALORIG_WITH_WORKER"),
 		AdminAddr:      str("ALORIG_ADMIN_ADDR", "127.0.0.1:9090"),
@@ -181,9 +202,24 @@ func Load(getenv Getenv) (*Config, error) {
 			PublicBaseURL:         str("ALORIG_SNAPIFY_PUBLIC_URL", ""),
 		},
 		Psydge: PsydgeConfig{
-			MetaAPIToken: str("ALORIG_PSYDGE_METAAPI_TOKEN", ""),
-			MetaAPIBase:  str("ALORIG_PSYDGE_METAAPI_BASE", ""),
+			MetaAPIToken:          str("ALORIG_PSYDGE_METAAPI_TOKEN", ""),
+			MetaAPIBase:           str("ALORIG_PSYDGE_METAAPI_BASE", ""),
+			MetaAPIMarketDataBase: str("ALORIG_PSYDGE_METAAPI_MARKET_DATA_BASE", ""),
+			PaperFeed:             str("ALORIG_PSYDGE_PAPER_FEED", "on") != "off",
+			SyncConcurrency:       num("ALORIG_PSYDGE_SYNC_CONCURRENCY", 32),
 		},
+	}
+	c.Astro = AstroConfig{
+		GoogleCalendarBase: str("ALORIG_ASTROTIMING_GOOGLE_CALENDAR_BASE", "https://www.googleapis.com/calendar/v3"),
+		GoogleTokenURL:     str("ALORIG_ASTROTIMING_GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token"),
+		GoogleClientID:     str("ALORIG_ASTROTIMING_GOOGLE_CLIENT_ID", ""),
+		GoogleClientSecret: str("ALORIG_ASTROTIMING_GOOGLE_CLIENT_SECRET", ""),
+		PublicBaseURL:      str("ALORIG_ASTROTIMING_PUBLIC_URL", "http://astrotiming.localhost:8080"),
+	}
+	if d, err := time.ParseDuration(str("ALORIG_ASTROTIMING_WEBHOOK_TIMEOUT", "10s")); err != nil || d <= 0 {
+		errs = append(errs, fmt.Errorf("ALORIG_ASTROTIMING_WEBHOOK_TIMEOUT: want a positive duration such as 10s"))
+	} else {
+		c.Astro.WebhookTimeout = d
 	}
 	grace := str("ALORIG_SHUTDOWN_GRACE", "20s")
 	if d, err := time.ParseDuration(grace); err != nil || d <= 0 {
@@ -349,8 +385,8 @@ func (c *Config) ListenAddr() (string, error) {
 		return ":8080", nil
 	}
 	m := c.Modules[c.Apps[0]]
-	switch c.Surface {
-	case "", "web":
+	switch c.EffectiveSurface() {
+	case "web", "all":
 		return fmt.Sprintf(":%d", m.Port), nil
 	case m.Surface:
 		return fmt.Sprintf(":%d", m.SurfacePort), nil
@@ -359,13 +395,27 @@ func (c *Config) ListenAddr() (string, error) {
 	}
 }
 
+// EffectiveSurface is the surface serve mounts: the configured one, else "web" for one module
+// (the seed's per-app containers) and "all" for several (one process serving every surface of
+// every module, each on its own host names).
+func (c *Config) EffectiveSurface() string {
+	switch {
+	case c.Surface != "":
+		return c.Surface
+	case len(c.Apps) == 1:
+		return "web"
+	}
+	return "all"
+}
+
 // ValidateSurface checks that every served module has the requested surface.
 func (c *Config) ValidateSurface() error {
-	if c.Surface == "" || c.Surface == "web" {
+	switch c.EffectiveSurface() {
+	case "web", "all":
 		return nil
-	}
-	if c.Surface != "ws" && c.Surface != "cms" {
-		return fmt.Errorf("surface %q: want web, ws or cms", c.Surface)
+	case "ws", "cms":
+	default:
+		return fmt.Errorf("surface %q: want web, ws, cms or all", c.Surface)
 	}
 	for _, a := range c.Apps {
 		if c.Modules[a].Surface != c.Surface {

@@ -32,7 +32,7 @@ const (
 // Deps is everything a module receives. It is built by hand in the runtime, once per module.
 type Deps struct {
 	Role     Role
-	Surface  string // "web", "ws" or "cms" for serve
+	Surface  string // "web", "ws", "cms" or "all" (every surface, one process) for serve
 	Module   *config.Module
 	Config   *config.Config
 	DB       *bun.DB

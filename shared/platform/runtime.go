@@ -69,7 +69,7 @@ func poolSize(cfg *config.Config, role Role, surface string) int {
 	switch {
 	case role == RoleWorker:
 		return 1
-	case role == RoleServe && surface != "" && surface != "web":
+	case role == RoleServe && (surface == "ws" || surface == "cms"):
 		return 2
 	case role == RoleMigrate || role == RoleSeed:
 		return 2
@@ -92,7 +92,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*Runtime, error) 
 		}
 		mc := cfg.Modules[name]
 		log := o.Log.With("module", name)
-		db, err := database.Open(mc.DatabaseURL, poolSize(cfg, o.Role, cfg.Surface))
+		db, err := database.Open(mc.DatabaseURL, poolSize(cfg, o.Role, cfg.EffectiveSurface()))
 		if err != nil {
 			rt.Close()
 			return nil, fmt.Errorf("%s: %w", name, err)
@@ -113,7 +113,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*Runtime, error) 
 		}
 		accounts := auth.New(db, kv, o.Clock, auth.Config{Module: name, Secure: cfg.Production()})
 		addCleanupWorker(workers, name, accounts)
-		d := Deps{Role: o.Role, Surface: cfg.Surface, Module: mc, Config: cfg, DB: db, KV: kv, Jobs: inserter,
+		d := Deps{Role: o.Role, Surface: cfg.EffectiveSurface(), Module: mc, Config: cfg, DB: db, KV: kv, Jobs: inserter,
 			Workers: workers, Clock: o.Clock, Keyring: o.Keyring, Accounts: accounts, Log: log}
 		m, err := ctor(d)
 		if err != nil {
@@ -172,30 +172,42 @@ func (rt *Runtime) Handler(surface string) http.Handler {
 	rt.platform = web.NewPlatform(checks, nil)
 	d := web.NewDispatcher(rt.platform)
 	mounted := map[string]bool{}
+	dev := !rt.Config.Production()
 	for _, m := range rt.Mounted {
 		name := m.Module.Name()
 		mounted[name] = true
-		e := web.NewEcho(web.Options{Module: name, Production: rt.Config.Production(), BodyLimit: rt.Config.BodyLimit,
-			TrustedProxies: rt.Config.TrustedProxies, Log: m.Log, Metrics: rt.Metrics})
-		e.Use(m.Accounts.Middleware())
-		hosts := m.Deps.Module.Hosts
-		if surface == "" || surface == "web" {
+		if surface == "web" || surface == "all" {
+			e := rt.newEcho(m)
 			m.Module.Web(e)
-		} else if s, ok := m.Module.(Surfaced); ok {
-			s.Surface(surface, e)
-			hosts = m.Deps.Module.SurfaceHost
+			m.echo = e
+			hosts := slices.Clone(m.Deps.Module.Hosts)
+			if dev {
+				hosts = append(hosts, name+".localhost")
+			}
+			d.Mount(e, hosts...)
+			if hc, ok := m.Module.(HostClaimer); ok {
+				d.Claim(name, hc.ClaimHost, e)
+			}
 		}
-		m.echo = e
-		if !rt.Config.Production() {
-			hosts = append(slices.Clone(hosts), name+".localhost")
-			if surface != "" && surface != "web" {
-				hosts = append(hosts, surface+"."+name+".localhost")
+		extra := m.Deps.Module.Surface
+		if extra == "" || (surface != extra && surface != "all") {
+			continue
+		}
+		s, ok := m.Module.(Surfaced)
+		if !ok {
+			continue
+		}
+		e := rt.newEcho(m)
+		s.Surface(extra, e)
+		hosts := slices.Clone(m.Deps.Module.SurfaceHost)
+		if dev {
+			hosts = append(hosts, extra+"."+name+".localhost")
+			if surface == extra {
+				// A process serving only this surface also answers the module's dev name.
+				hosts = append(hosts, name+".localhost")
 			}
 		}
 		d.Mount(e, hosts...)
-		if hc, ok := m.Module.(HostClaimer); ok && (surface == "" || surface == "web") {
-			d.Claim(name, hc.ClaimHost, e)
-		}
 	}
 	for _, name := range config.Names() {
 		if mounted[name] {
@@ -207,6 +219,13 @@ func (rt *Runtime) Handler(surface string) http.Handler {
 	rt.platform.SetAsk(d.ClaimedBy)
 	rt.disp = d
 	return d
+}
+
+func (rt *Runtime) newEcho(m *Mounted) *echo.Echo {
+	e := web.NewEcho(web.Options{Module: m.Module.Name(), Production: rt.Config.Production(), BodyLimit: rt.Config.BodyLimit,
+		TrustedProxies: rt.Config.TrustedProxies, Log: m.Log, Metrics: rt.Metrics})
+	e.Use(m.Accounts.Middleware())
+	return e
 }
 
 // Dispatcher returns the dispatcher built by Handler.
