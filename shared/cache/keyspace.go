@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -15,6 +16,16 @@ import (
 
 // Nil is returned by reads of a missing key.
 var Nil = redis.Nil
+
+// go-redis logs its own dial retries to stderr; callers already report a Redis that does not
+// answer as one clear error, so its internal log goes to slog at debug level.
+func init() { redis.SetLogger(debugLogger{}) }
+
+type debugLogger struct{}
+
+func (debugLogger) Printf(ctx context.Context, format string, v ...any) {
+	slog.DebugContext(ctx, "redis: "+fmt.Sprintf(format, v...))
+}
 
 // Keyspace is a module's view of Redis.
 type Keyspace struct {
