@@ -136,3 +136,46 @@ func TestSessionCleanupRunsAsPeriodicJob(t *testing.T) {
 		return kind == "asms.cleanup_sessions"
 	}, 10*time.Second, 100*time.Millisecond, "the job row is completed under its module-qualified kind")
 }
+
+func TestCookieSessionsNeedCSRFAndBearerDoesNot(t *testing.T) {
+	t.Parallel()
+	env := testkit.Start(t, map[string]platform.Constructor{"asms": asms.New})
+	res, body := env.Do("POST", "asms.localhost", "/api/v1/auth/register", nil, `{"email":"head@school.pk","password":"a long passphrase"}`)
+	require.Equal(t, http.StatusCreated, res.StatusCode, body)
+	var signed struct {
+		Token     string `json:"token"`
+		CSRFToken string `json:"csrf_token"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &signed))
+	var session, csrfCookie *http.Cookie
+	for _, c := range res.Cookies() {
+		switch c.Name {
+		case "asms_session":
+			session = c
+		case "asms_csrf":
+			csrfCookie = c
+		}
+	}
+	require.NotNil(t, session)
+	require.True(t, session.HttpOnly)
+	require.Equal(t, http.SameSiteLaxMode, session.SameSite)
+	require.NotNil(t, csrfCookie)
+	require.False(t, csrfCookie.HttpOnly, "scripts read the CSRF cookie to send it back as a header")
+	cookie := map[string]string{"Cookie": "asms_session=" + session.Value}
+
+	env.Run(t, []testkit.Scenario{
+		{Name: "cookie GET needs no CSRF", Host: "asms.localhost", Path: "/api/v1/auth/me", Header: cookie, Status: 200, Contains: []string{"head@school.pk"}},
+		{Name: "cookie POST without CSRF", Method: "POST", Host: "asms.localhost", Path: "/api/v1/auth/logout", Header: cookie, Status: 403, Contains: []string{"CSRF"}},
+		{Name: "cookie POST with wrong CSRF", Method: "POST", Host: "asms.localhost", Path: "/api/v1/auth/logout",
+			Header: map[string]string{"Cookie": cookie["Cookie"], "X-CSRF-Token": "nope"}, Status: 403},
+		{Name: "bearer lists sessions", Host: "asms.localhost", Path: "/api/v1/auth/sessions", Header: map[string]string{"Authorization": "Bearer " + signed.Token},
+			Status: 200, Contains: []string{`"current":true`}},
+		{Name: "cookie POST with CSRF", Method: "POST", Host: "asms.localhost", Path: "/api/v1/auth/logout",
+			Header: map[string]string{"Cookie": cookie["Cookie"], "X-CSRF-Token": signed.CSRFToken}, Status: 204},
+		{Name: "revoked bearer", Host: "asms.localhost", Path: "/api/v1/auth/me", Header: map[string]string{"Authorization": "Bearer " + signed.Token},
+			Status: 401, Contains: []string{"INVALID_TOKEN"}},
+		{Name: "not signed in", Host: "asms.localhost", Path: "/api/v1/auth/me", Status: 401},
+		{Name: "wrong password and unknown account read the same", Method: "POST", Host: "asms.localhost", Path: "/api/v1/auth/login",
+			Body: `{"email":"nobody@school.pk","password":"a long passphrase"}`, Status: 401, Contains: []string{"email or password is incorrect"}},
+	})
+}
