@@ -112,8 +112,12 @@ func ensureTemplate(ctx context.Context, module string) (string, error) {
 		return "", err
 	}
 	defer conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock(77001)") //nolint:errcheck
+	// A finished template carries a comment; a half-built one (a run that died while
+	// migrating) has none and is rebuilt. Marking it with datistemplate would need a superuser,
+	// and the owner may clone its own database without it.
 	var exists bool
-	if err := conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1 AND datistemplate)", name).Scan(&exists); err != nil {
+	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database
+		WHERE datname = $1 AND shobj_description(oid, 'pg_database') = 'alorig testkit template')`, name).Scan(&exists); err != nil {
 		return "", err
 	}
 	if !exists {
@@ -131,7 +135,7 @@ func ensureTemplate(ctx context.Context, module string) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("testkit: migrate template %s: %w", name, err)
 		}
-		if _, err := conn.ExecContext(ctx, "UPDATE pg_database SET datistemplate = true WHERE datname = $1", name); err != nil {
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf(`COMMENT ON DATABASE %q IS 'alorig testkit template'`, name)); err != nil {
 			return "", err
 		}
 	}
