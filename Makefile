@@ -35,11 +35,13 @@ help: ## list the targets
 run: deps build ## services, migrate, seed, then serve every module and the worker on ADDR
 	@$(with_services)
 	export ALORIG_ENV="$${ALORIG_ENV:-development}"
+	# Sitemaps and share links point at the local address instead of https://snapify.pk.
+	addr='$(ADDR)'
+	export ALORIG_SNAPIFY_PUBLIC_URL="$${ALORIG_SNAPIFY_PUBLIC_URL:-http://snapify.localhost:$${addr##*:}}"
 	echo "+ $(BIN) migrate --all"
 	$(BIN) migrate --all
 	echo "+ $(BIN) seed --all"
 	$(BIN) seed --all
-	addr='$(ADDR)'
 	# serve prints the six addresses (http://<module>.localhost:PORT/) once it listens.
 	exec $(BIN) serve --apps=$(APPS) --with-worker --addr="$$addr"
 

@@ -1,31 +1,154 @@
 // Package snapify is WhatsApp-first e-commerce for Pakistani micro-sellers, with
 // server-rendered store pages built for 3G phones.
+//
+// Buyers browse stores at snapify.pk/{store} (or a Pro store's own domain), order with a short
+// cash-on-delivery form that opens WhatsApp, and find products by search with typo tolerance.
+// Sellers sign in with a one-time code sent on WhatsApp and manage their store through the
+// JSON API under /api/v1; admins verify, suspend and moderate. docs/snapify.md is the map.
 package snapify
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"net/http"
+	"strings"
+	"time"
 
-	"github.com/alorig/alorig/shared/auth"
+	"github.com/alorig/alorig/modules/snapify/media"
+	"github.com/alorig/alorig/modules/snapify/whatsapp"
+	"github.com/alorig/alorig/shared/database"
 	"github.com/alorig/alorig/shared/platform"
+	"github.com/alorig/alorig/shared/storage"
 	"github.com/alorig/alorig/shared/web"
-	"github.com/alorig/alorig/views/landing"
 	"github.com/labstack/echo/v4"
 )
 
 // Module is Snapify.
-type Module struct{ d platform.Deps }
+type Module struct {
+	d         platform.Deps
+	wa        *whatsapp.Client
+	files     storage.Store
+	delivery  media.Delivery
+	proc      *media.Processor
+	pages     *pageCache
+	analytics *analytics
+}
 
 // New builds the module.
-func New(d platform.Deps) (platform.Module, error) { return &Module{d: d}, nil }
+func New(d platform.Deps) (platform.Module, error) {
+	c := d.Config.Snapify
+	m := &Module{d: d}
+	m.wa = whatsapp.New(whatsapp.Config{Token: c.WhatsAppToken, PhoneNumberID: c.WhatsAppPhoneNumberID,
+		APIBase: c.WhatsAppAPIBase, AppSecret: c.WhatsAppAppSecret}, nil)
+	if d.Role != platform.RoleMigrate {
+		files, err := storage.Open(storage.Config{
+			S3: storage.S3Config{Endpoint: c.S3Endpoint, Region: c.S3Region, Bucket: c.S3Bucket, AccessKey: c.S3AccessKey,
+				SecretKey: c.S3SecretKey, PublicRead: true, CacheControl: "public, max-age=31536000, immutable"},
+			LocalDir: c.MediaDir, LocalBaseURL: strings.TrimRight(c.PublicBaseURL, "/") + "/media",
+		}, d.Clock, d.Log)
+		if err != nil {
+			return nil, fmt.Errorf("snapify: media storage: %w", err)
+		}
+		m.files = files
+		m.delivery = media.Delivery{URL: files.URL}
+		if c.CloudinaryCloud != "" {
+			m.delivery.Cloudinary = &media.Cloudinary{Cloud: c.CloudinaryCloud, Fetch: true}
+		}
+	}
+	m.proc = media.NewProcessor(media.DefaultLimits, nil, 2)
+	m.pages = &pageCache{kv: d.KV}
+	m.analytics = newAnalytics(d.DB, d.KV, d.Clock, d.Log)
+	m.registerWorkers()
+	return m, nil
+}
 
 func (m *Module) Name() string { return "snapify" }
 
+// Start runs the analytics writer in the serving process.
+func (m *Module) Start(ctx context.Context) error { m.analytics.start(); return nil }
+
+// Stop flushes the analytics still buffered.
+func (m *Module) Stop(ctx context.Context) error { return m.analytics.stop(ctx) }
+
+// Checks reports WhatsApp as an optional outside service.
+func (m *Module) Checks() []web.Check {
+	return []web.Check{{Module: "snapify", Name: "whatsapp", Optional: true, Run: func(context.Context) error {
+		if !m.wa.Configured() {
+			return whatsapp.ErrNotConfigured
+		}
+		return nil
+	}}}
+}
+
+// isOwnHost tells Snapify's own names (snapify.pk, app., admin., api., snapify.localhost) from
+// Pro stores' custom domains.
+func (m *Module) isOwnHost(host string) bool {
+	for _, h := range m.d.Module.Hosts {
+		if h == host {
+			return true
+		}
+	}
+	return host == "snapify.localhost" || strings.HasSuffix(host, ".snapify.localhost")
+}
+
+// ClaimHost answers whether host is a Pro store's custom domain. Answers (yes and no) are
+// cached in Redis and dropped when a store's domain changes.
+func (m *Module) ClaimHost(ctx context.Context, host string) (bool, error) {
+	slug, err := m.slugForDomain(ctx, host)
+	if errors.Is(err, database.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil && slug != "", err
+}
+
+// domainCacheTTL bounds a stale answer; a changed domain also has its entry deleted at once.
+const domainCacheTTL = 6 * time.Hour
+
+func (m *Module) slugForDomain(ctx context.Context, host string) (string, error) {
+	key := "domain:" + host
+	if v, err := m.d.KV.Get(ctx, key); err == nil {
+		if v == "" {
+			return "", database.ErrNotFound
+		}
+		return v, nil
+	}
+	s, err := storeByDomain(ctx, m.d.DB, host)
+	slug := ""
+	switch {
+	case errors.Is(err, database.ErrNotFound):
+	case err != nil:
+		return "", err
+	default:
+		slug = s.Slug
+	}
+	_ = m.d.KV.Set(ctx, key, slug, domainCacheTTL)
+	if slug == "" {
+		return "", database.ErrNotFound
+	}
+	return slug, nil
+}
+
+// forgetDomain drops the cached answer for a domain, after it was added, moved or removed.
+func (m *Module) forgetDomain(ctx context.Context, host string) error {
+	if host == "" {
+		return nil
+	}
+	_, err := m.d.KV.Del(ctx, "domain:"+host)
+	return err
+}
+
 func (m *Module) Web(e *echo.Echo) {
-	e.GET("/", func(c echo.Context) error {
-		return web.Render(c, http.StatusOK, landing.Landing(landing.Page{
-			Module: "snapify", Title: "Snapify", Tagline: "Open your store from WhatsApp",
-			Summary: "Snapify gives micro-sellers a store that loads fast on any phone: orders arrive on WhatsApp, cash on delivery.",
-		}))
-	})
-	auth.Routes(e.Group("/api/v1/auth"), m.d.Accounts, nil)
+	m.apiRoutes(e)
+	if l, ok := m.files.(*storage.Local); ok {
+		h := http.StripPrefix("/media", l.Handler())
+		e.GET("/media/*", func(c echo.Context) error {
+			c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+			h.ServeHTTP(c.Response(), c.Request())
+			return nil
+		})
+	}
+	e.GET("/*", m.buyerGET)
+	e.HEAD("/*", m.buyerGET)
+	e.POST("/*", m.buyerPOST)
 }

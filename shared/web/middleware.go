@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -114,19 +115,58 @@ func Recover(log *slog.Logger) echo.MiddlewareFunc {
 	}
 }
 
-// BodyLimit caps request bodies; reading past it yields a 413 problem.
+// BodyLimit caps request bodies; reading past it yields a 413 problem. A route that accepts
+// more (a photo upload) raises its own cap with AllowBody.
 func BodyLimit(limit int64) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			r := c.Request()
-			if r.ContentLength > limit {
-				return NewProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than %d bytes", limit))
+			if r.Body != nil && r.Body != http.NoBody {
+				r.Body = &limitedBody{rc: r.Body, limit: limit, declared: r.ContentLength}
 			}
-			r.Body = http.MaxBytesReader(c.Response(), r.Body, limit)
 			return next(c)
 		}
 	}
 }
+
+// AllowBody raises the body cap for the routes it is attached to.
+func AllowBody(limit int64) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if lb, ok := c.Request().Body.(*limitedBody); ok {
+				lb.limit = limit
+			}
+			return next(c)
+		}
+	}
+}
+
+// limitedBody fails with *http.MaxBytesError once more than limit bytes are read, or at the
+// first read when the declared Content-Length is already over it. Unlike http.MaxBytesReader
+// its limit can still be raised by route middleware before the handler reads.
+type limitedBody struct {
+	rc       io.ReadCloser
+	limit    int64
+	declared int64
+	read     int64
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.declared > b.limit || b.read > b.limit {
+		return 0, &http.MaxBytesError{Limit: b.limit}
+	}
+	if room := b.limit - b.read + 1; int64(len(p)) > room {
+		p = p[:room]
+	}
+	n, err := b.rc.Read(p)
+	b.read += int64(n)
+	if b.read > b.limit {
+		return n - int(b.read-b.limit), &http.MaxBytesError{Limit: b.limit}
+	}
+	return n, err
+}
+
+func (b *limitedBody) Close() error { return b.rc.Close() }
 
 // SecurityHeaders sets the headers every answer carries. HSTS only in production, where TLS
 // is guaranteed by Caddy.

@@ -117,8 +117,11 @@ func ErrorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		}
 		var p *Problem
 		var he *echo.HTTPError
+		var mbe *http.MaxBytesError
 		switch {
 		case errors.As(err, &p):
+		case errors.As(err, &mbe):
+			p = NewProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than %d bytes", mbe.Limit))
 		case errors.As(err, &he):
 			detail := ""
 			if msg, ok := he.Message.(string); ok && msg != http.StatusText(he.Code) {

@@ -184,6 +184,9 @@ type ProductPage struct {
 	Related     []Product
 	// OrderURL is the GET action that carries variant and quantity to the order form.
 	OrderURL string
+	// OrderFields are hidden fields of that GET form, naming the product for the order page
+	// (a GET form replaces the action's own query string, so it cannot live in OrderURL).
+	OrderFields []Hidden
 	// WhatsAppOrderURL is a wa.me link with the order text prefilled.
 	WhatsAppOrderURL string
 }

@@ -1,0 +1,677 @@
+package snapify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/alorig/alorig/modules/snapify/media"
+	"github.com/alorig/alorig/modules/snapify/rules"
+	"github.com/alorig/alorig/shared/auth"
+	"github.com/alorig/alorig/shared/database"
+	"github.com/alorig/alorig/shared/web"
+	sv "github.com/alorig/alorig/views/snapify"
+	"github.com/labstack/echo/v4"
+	"github.com/uptrace/bun"
+)
+
+func (m *Module) apiRoutes(e *echo.Echo) {
+	e.GET("/api/openapi.json", func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "public, max-age=300")
+		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, openapiDoc)
+	})
+	auth.Routes(e.Group("/api/v1/auth"), m.d.Accounts, nil)
+	m.signInRoutes(e.Group("/api/v1/seller/login"))
+
+	g := e.Group("/api/v1/stores", auth.RequireUser)
+	g.GET("", m.apiMyStores)
+	g.POST("", m.apiCreateStore)
+	s := g.Group("/:store")
+	s.GET("", m.withStore(m.apiGetStore))
+	s.PATCH("/settings", m.withStore(m.apiSettings))
+	s.GET("/subscription", m.withStore(m.apiGetSubscription))
+	s.PUT("/subscription", m.withStore(m.apiSetSubscription))
+	s.GET("/products", m.withStore(m.apiListProducts))
+	s.POST("/products", m.withStore(m.apiCreateProduct))
+	s.GET("/products/:id", m.withStore(m.apiGetProduct))
+	s.PATCH("/products/:id", m.withStore(m.apiUpdateProduct))
+	s.DELETE("/products/:id", m.withStore(m.apiDeleteProduct))
+	s.GET("/categories", m.withStore(m.apiListCategories))
+	s.POST("/categories", m.withStore(m.apiSaveCategory))
+	s.PATCH("/categories/:id", m.withStore(m.apiSaveCategory))
+	s.DELETE("/categories/:id", m.withStore(m.apiDeleteCategory))
+	s.GET("/orders", m.withStore(m.apiListOrders))
+	s.GET("/orders/:id", m.withStore(m.apiGetOrder))
+	s.POST("/orders/:id/status", m.withStore(m.apiOrderStatus))
+	s.GET("/analytics", m.withStore(m.apiAnalytics))
+	// Phone photos exceed the platform's 1 MiB default; media.ReadUpload enforces its own 8 MB
+	// limit, and the multipart envelope needs a little more.
+	s.POST("/images", m.withStore(m.apiUploadImage), web.AllowBody(media.DefaultLimits.MaxBytes+1<<20))
+
+	m.adminRoutes(e.Group("/api/v1/admin", adminPolicy.Require(permAdmin)))
+}
+
+type storeHandler func(c echo.Context, s *Store) error
+
+// withStore resolves /:store among the caller's own stores. Anyone else's store answers 404,
+// exactly like a store that does not exist.
+func (m *Module) withStore(h storeHandler) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u := auth.CurrentUser(c)
+		s, err := ownedStore(c.Request().Context(), m.d.DB, u.ID, c.Param("store"))
+		if errors.Is(err, database.ErrNotFound) {
+			return web.NotFound(fmt.Sprintf("you have no store %q", c.Param("store"))).WithCode("STORE_NOT_FOUND")
+		}
+		if err != nil {
+			return err
+		}
+		return h(c, s)
+	}
+}
+
+// apiError maps the module's errors to problem answers.
+func apiError(err error, what string) error {
+	var p *web.Problem
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &p):
+		return p
+	case errors.Is(err, database.ErrNotFound):
+		return web.NotFound("no such " + what + " in this store")
+	case errors.Is(err, ErrProductLimit):
+		return web.Conflict(ErrProductLimit.Error()[len("snapify: "):]).WithCode("PRODUCT_LIMIT").With("limit", FreeProductLimit)
+	case errors.Is(err, ErrBadTransition):
+		return web.Conflict(err.Error()[len("snapify: "):]).WithCode("BAD_TRANSITION")
+	}
+	return err
+}
+
+func idParam(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, web.NotFound("ids are positive whole numbers")
+	}
+	return id, nil
+}
+
+func (m *Module) apiMyStores(c echo.Context) error {
+	var out []Store
+	if err := m.d.DB.NewSelect().Model(&out).Where("owner_id = ?", auth.CurrentUser(c).ID).Order("id").Scan(c.Request().Context()); err != nil {
+		return fmt.Errorf("snapify: stores of user: %w", err)
+	}
+	if out == nil {
+		out = []Store{}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"stores": out})
+}
+
+// StoreInput is a store's settings as the seller sends them; nil fields stay as they are.
+type StoreInput struct {
+	Slug             *string  `json:"slug,omitempty"`
+	Name             *string  `json:"name"`
+	Tagline          *string  `json:"tagline"`
+	About            *string  `json:"about"`
+	City             *string  `json:"city"`
+	Region           *string  `json:"region"`
+	Address          *string  `json:"address"`
+	Category         *string  `json:"category"`
+	Theme            *string  `json:"theme"`
+	Lang             *string  `json:"lang"`
+	WhatsAppPhone    *string  `json:"whatsapp_phone"`
+	DeliveryNote     *string  `json:"delivery_note"`
+	DeliveryFeePaisa *int64   `json:"delivery_fee_paisa"`
+	CustomDomain     *string  `json:"custom_domain"`
+	Logo             *Picture `json:"logo"`
+	Banner           *Picture `json:"banner"`
+
+	creating bool
+	phone    rules.Phone
+}
+
+func (in *StoreInput) Validate() []web.FieldError {
+	var errs []web.FieldError
+	bad := func(f, why string) { errs = append(errs, web.FieldError{Field: f, Reason: why}) }
+	if in.creating {
+		if in.Slug == nil {
+			bad("slug", "is required: the store's address, snapify.pk/{slug}")
+		} else if err := rules.ValidateStoreSlug(*in.Slug); err != nil {
+			bad("slug", strings.TrimPrefix(err.Error(), "rules: "))
+		}
+		if in.Name == nil {
+			bad("name", "is required")
+		}
+	} else if in.Slug != nil {
+		bad("slug", "a store's address cannot change once buyers have it")
+	}
+	if in.Name != nil {
+		*in.Name = strings.TrimSpace(*in.Name)
+		if n := utf8.RuneCountInString(*in.Name); n < 2 || n > 60 {
+			bad("name", "must be 2 to 60 characters")
+		}
+	}
+	for f, v := range map[string]*string{"tagline": in.Tagline, "city": in.City, "region": in.Region, "category": in.Category, "delivery_note": in.DeliveryNote} {
+		if v != nil && utf8.RuneCountInString(*v) > 120 {
+			bad(f, "must be at most 120 characters")
+		}
+	}
+	for f, v := range map[string]*string{"about": in.About, "address": in.Address} {
+		if v != nil && utf8.RuneCountInString(*v) > 3000 {
+			bad(f, "must be at most 3,000 characters")
+		}
+	}
+	if in.Theme != nil && !contains(themeNames(), *in.Theme) {
+		bad("theme", "must be one of "+strings.Join(themeNames(), ", "))
+	}
+	if in.Lang != nil && *in.Lang != "en" && *in.Lang != "ur" {
+		bad("lang", `must be "en" or "ur"`)
+	}
+	if in.WhatsAppPhone != nil {
+		p, err := rules.ParsePhone(*in.WhatsAppPhone)
+		if err != nil {
+			bad("whatsapp_phone", strings.TrimPrefix(err.Error(), "rules: "))
+		}
+		in.phone = p
+	}
+	if in.DeliveryFeePaisa != nil && (*in.DeliveryFeePaisa < 0 || *in.DeliveryFeePaisa > 10_000_00) {
+		bad("delivery_fee_paisa", "must be between 0 and Rs 10,000")
+	}
+	if in.CustomDomain != nil && *in.CustomDomain != "" {
+		d := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(*in.CustomDomain), "."))
+		if !validDomain(d) || strings.HasSuffix(d, "snapify.pk") || strings.HasSuffix(d, ".localhost") {
+			bad("custom_domain", "must be a domain name you own, such as shop.example.pk")
+		}
+		*in.CustomDomain = d
+	}
+	return errs
+}
+
+func themeNames() []string {
+	var out []string
+	for _, t := range sv.Themes() {
+		out = append(out, string(t))
+	}
+	return out
+}
+
+func validDomain(d string) bool {
+	if len(d) < 4 || len(d) > 253 || !strings.Contains(d, ".") {
+		return false
+	}
+	for _, label := range strings.Split(d, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (in *StoreInput) apply(s *Store) {
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = strings.TrimSpace(*v)
+		}
+	}
+	set(&s.Name, in.Name)
+	set(&s.Tagline, in.Tagline)
+	set(&s.About, in.About)
+	set(&s.City, in.City)
+	set(&s.Region, in.Region)
+	set(&s.Address, in.Address)
+	set(&s.Category, in.Category)
+	set(&s.Theme, in.Theme)
+	set(&s.Lang, in.Lang)
+	set(&s.DeliveryNote, in.DeliveryNote)
+	if in.WhatsAppPhone != nil {
+		s.WhatsAppPhone = in.phone.E164()
+	}
+	if in.DeliveryFeePaisa != nil {
+		s.DeliveryFeePaisa = *in.DeliveryFeePaisa
+	}
+	if in.Logo != nil {
+		s.Logo = in.Logo
+	}
+	if in.Banner != nil {
+		s.Banner = in.Banner
+	}
+}
+
+func (m *Module) apiCreateStore(c echo.Context) error {
+	in := StoreInput{creating: true}
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	u := auth.CurrentUser(c)
+	now := m.d.Clock.Now()
+	s := &Store{OwnerID: u.ID, Slug: *in.Slug, Theme: "bazaar", Lang: "en", Tier: "free", CreatedAt: now, UpdatedAt: now}
+	in.apply(s)
+	if s.WhatsAppPhone == "" {
+		var phone *string
+		if err := m.d.DB.NewRaw("SELECT phone FROM users WHERE id = ?", u.ID).Scan(ctx, &phone); err != nil || phone == nil {
+			return web.Invalid(web.FieldError{Field: "whatsapp_phone", Reason: "is required: the number orders go to"})
+		}
+		s.WhatsAppPhone = *phone
+	}
+	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(s).Returning("id").Exec(ctx); err != nil {
+			if database.IsUniqueViolation(err, "stores_slug_key") {
+				return web.Conflict(fmt.Sprintf("snapify.pk/%s is taken; try %s", s.Slug, rules.WithSuffix(s.Slug, 2, rules.StoreSlugMax))).WithCode("SLUG_TAKEN")
+			}
+			return fmt.Errorf("snapify: create store: %w", err)
+		}
+		_, err := tx.NewInsert().Model(&Subscription{StoreID: s.ID, Plan: "free", Status: "active", StartedAt: now, CreatedAt: now, UpdatedAt: now}).Exec(ctx)
+		return err
+	})
+	if err != nil {
+		return apiError(err, "store")
+	}
+	return c.JSON(http.StatusCreated, s)
+}
+
+func (m *Module) apiGetStore(c echo.Context, s *Store) error { return c.JSON(http.StatusOK, s) }
+
+func (m *Module) apiSettings(c echo.Context, s *Store) error {
+	var in StoreInput
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	oldDomain := ""
+	if s.CustomDomain != nil {
+		oldDomain = *s.CustomDomain
+	}
+	in.apply(s)
+	if in.CustomDomain != nil {
+		if *in.CustomDomain != "" && s.Tier != "pro" {
+			return web.NewProblem(http.StatusPaymentRequired, "custom domains are a Pro feature").WithCode("PRO_ONLY")
+		}
+		if *in.CustomDomain == "" {
+			s.CustomDomain = nil
+		} else {
+			d := *in.CustomDomain
+			s.CustomDomain = &d
+		}
+	}
+	s.UpdatedAt = m.d.Clock.Now()
+	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewUpdate().Model(s).ExcludeColumn("id", "owner_id", "slug", "tier", "verified", "suspended_at",
+			"suspended_reason", "product_count", "order_seq", "created_at").WherePK().Exec(ctx); err != nil {
+			if database.IsUniqueViolation(err, "stores_custom_domain_key") {
+				return web.Conflict("another store uses this domain").WithCode("DOMAIN_TAKEN")
+			}
+			return fmt.Errorf("snapify: update store %d: %w", s.ID, err)
+		}
+		return m.invalidateTx(ctx, tx, s)
+	})
+	if err != nil {
+		return apiError(err, "store")
+	}
+	// Both the old and the new name must be looked up again by the dispatcher.
+	_ = m.forgetDomain(ctx, oldDomain)
+	if s.CustomDomain != nil {
+		_ = m.forgetDomain(ctx, *s.CustomDomain)
+	}
+	return c.JSON(http.StatusOK, s)
+}
+
+func (m *Module) subscription(ctx context.Context, t Tenant) (*Subscription, error) {
+	sub := new(Subscription)
+	if err := m.d.DB.NewSelect().Model(sub).Where("store_id = ?", t.id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("snapify: subscription of store %d: %w", t.id, database.NoRows(err))
+	}
+	return sub, nil
+}
+
+func (m *Module) apiGetSubscription(c echo.Context, s *Store) error {
+	sub, err := m.subscription(c.Request().Context(), s.Tenant())
+	if err != nil {
+		return apiError(err, "subscription")
+	}
+	return c.JSON(http.StatusOK, map[string]any{"subscription": sub, "product_count": s.ProductCount,
+		"product_limit": productLimit(s.Tier)})
+}
+
+func productLimit(tier string) any {
+	if tier == "pro" {
+		return nil
+	}
+	return FreeProductLimit
+}
+
+// ProPricePaisa is the Pro plan's monthly price.
+const ProPricePaisa = 1500_00
+
+// apiSetSubscription switches plan. Payment collection is not part of this API yet: the plan
+// change is recorded with its price, and billing will charge it when it is built.
+func (m *Module) apiSetSubscription(c echo.Context, s *Store) error {
+	var req struct {
+		Plan string `json:"plan"`
+	}
+	if err := web.BindJSON(c, &req); err != nil {
+		return err
+	}
+	if req.Plan != "free" && req.Plan != "pro" {
+		return web.Invalid(web.FieldError{Field: "plan", Reason: `must be "free" or "pro"`})
+	}
+	if req.Plan == "free" && s.ProductCount > FreeProductLimit {
+		return web.Conflict(fmt.Sprintf("the store lists %d products; the Free plan allows %d, so remove some first", s.ProductCount, FreeProductLimit)).WithCode("PRODUCT_LIMIT")
+	}
+	ctx := c.Request().Context()
+	now := m.d.Clock.Now()
+	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		price, renews := int64(0), (*time.Time)(nil)
+		if req.Plan == "pro" {
+			r := now.AddDate(0, 1, 0)
+			price, renews = ProPricePaisa, &r
+		}
+		if _, err := tx.NewRaw(`UPDATE subscriptions SET plan = ?, status = 'active', price_paisa = ?, renews_at = ?,
+			started_at = CASE WHEN plan = ? THEN started_at ELSE ? END, updated_at = ? WHERE store_id = ?`,
+			req.Plan, price, renews, req.Plan, now, now, s.ID).Exec(ctx); err != nil {
+			return fmt.Errorf("snapify: subscription of store %d: %w", s.ID, err)
+		}
+		if _, err := tx.NewRaw("UPDATE stores SET tier = ?, updated_at = ? WHERE id = ?", req.Plan, now, s.ID).Exec(ctx); err != nil {
+			return err
+		}
+		return m.invalidateTx(ctx, tx, s)
+	})
+	if err != nil {
+		return err
+	}
+	s.Tier = req.Plan
+	return m.apiGetSubscription(c, s)
+}
+
+func (m *Module) apiListProducts(c echo.Context, s *Store) error {
+	page := pageParam(c)
+	ps, total, err := listProducts(c.Request().Context(), m.d.DB, s.Tenant(), productQuery{Limit: 50, Offset: (page - 1) * 50})
+	if err != nil {
+		return err
+	}
+	if ps == nil {
+		ps = []Product{}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"products": ps, "total": total, "page": page})
+}
+
+func (m *Module) apiCreateProduct(c echo.Context, s *Store) error {
+	in := ProductInput{creating: true}
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	p, err := m.CreateProduct(c.Request().Context(), s, in)
+	if err != nil {
+		return apiError(err, "product")
+	}
+	return c.JSON(http.StatusCreated, p)
+}
+
+func (m *Module) apiGetProduct(c echo.Context, s *Store) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	p, err := productByID(c.Request().Context(), m.d.DB, s.Tenant(), id)
+	if err != nil {
+		return apiError(err, "product")
+	}
+	return c.JSON(http.StatusOK, p)
+}
+
+func (m *Module) apiUpdateProduct(c echo.Context, s *Store) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	var in ProductInput
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	p, err := m.UpdateProduct(c.Request().Context(), s, id, in)
+	if err != nil {
+		return apiError(err, "product")
+	}
+	return c.JSON(http.StatusOK, p)
+}
+
+func (m *Module) apiDeleteProduct(c echo.Context, s *Store) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	if err := m.DeleteProduct(c.Request().Context(), s, id); err != nil {
+		return apiError(err, "product")
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (m *Module) apiListCategories(c echo.Context, s *Store) error {
+	cats, err := listCategories(c.Request().Context(), m.d.DB, s.Tenant())
+	if err != nil {
+		return err
+	}
+	if cats == nil {
+		cats = []Category{}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"categories": cats})
+}
+
+func (m *Module) apiSaveCategory(c echo.Context, s *Store) error {
+	var id int64
+	if c.Param("id") != "" {
+		var err error
+		if id, err = idParam(c); err != nil {
+			return err
+		}
+	}
+	in := CategoryInput{creating: id == 0}
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	cat, err := m.SaveCategory(c.Request().Context(), s, id, in)
+	if err != nil {
+		return apiError(err, "category")
+	}
+	status := http.StatusOK
+	if id == 0 {
+		status = http.StatusCreated
+	}
+	return c.JSON(status, cat)
+}
+
+func (m *Module) apiDeleteCategory(c echo.Context, s *Store) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	if err := m.DeleteCategory(c.Request().Context(), s, id); err != nil {
+		return apiError(err, "category")
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (m *Module) apiListOrders(c echo.Context, s *Store) error {
+	status := c.QueryParam("status")
+	if status != "" {
+		if _, ok := transitions[OrderStatus(status)]; !ok && status != string(StatusCancelled) && status != string(StatusReturned) {
+			return web.Invalid(web.FieldError{Field: "status", Reason: "unknown order status"})
+		}
+	}
+	page := pageParam(c)
+	os, total, err := listOrders(c.Request().Context(), m.d.DB, s.Tenant(), status, 50, (page-1)*50)
+	if err != nil {
+		return err
+	}
+	if os == nil {
+		os = []Order{}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"orders": os, "total": total, "page": page})
+}
+
+func (m *Module) apiGetOrder(c echo.Context, s *Store) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	o, err := orderByID(c.Request().Context(), m.d.DB, s.Tenant(), id)
+	if err != nil {
+		return apiError(err, "order")
+	}
+	return c.JSON(http.StatusOK, map[string]any{"order": o, "next": o.Status.Next()})
+}
+
+func (m *Module) apiOrderStatus(c echo.Context, s *Store) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	var req struct {
+		Status         string `json:"status"`
+		TrackingNumber string `json:"tracking_number,omitempty"`
+	}
+	if err := web.BindJSON(c, &req); err != nil {
+		return err
+	}
+	if len(req.TrackingNumber) > 60 {
+		return web.Invalid(web.FieldError{Field: "tracking_number", Reason: "must be at most 60 characters"})
+	}
+	o, err := m.SetOrderStatus(c.Request().Context(), s.Tenant(), id, OrderStatus(req.Status), strings.TrimSpace(req.TrackingNumber))
+	if err != nil {
+		return apiError(err, "order")
+	}
+	return c.JSON(http.StatusOK, map[string]any{"order": o, "next": o.Status.Next()})
+}
+
+// AnalyticsSummary is a store's traffic and sales over a period.
+type AnalyticsSummary struct {
+	Days         int              `json:"days"`
+	Views        int              `json:"views"`
+	Visitors     int              `json:"visitors"`
+	Orders       int              `json:"orders"`
+	RevenuePaisa int64            `json:"revenue_paisa"`
+	TopProducts  []analyticsCount `json:"top_products"`
+	Referrers    []analyticsCount `json:"referrers"`
+	Cities       []analyticsCount `json:"cities"`
+}
+
+type analyticsCount struct {
+	Name  string `bun:"name" json:"name"`
+	Count int    `bun:"n" json:"count"`
+}
+
+// Analytics summarises the last days days of a store. Visitors are counted per day (the
+// hash salt changes daily), then summed.
+func (m *Module) Analytics(ctx context.Context, t Tenant, days int) (*AnalyticsSummary, error) {
+	since := m.d.Clock.Now().AddDate(0, 0, -days)
+	out := &AnalyticsSummary{Days: days, TopProducts: []analyticsCount{}, Referrers: []analyticsCount{}, Cities: []analyticsCount{}}
+	err := m.d.DB.NewRaw(`SELECT coalesce(sum(v), 0) FROM (
+		SELECT count(DISTINCT visitor_hash) AS v FROM analytics_events WHERE store_id = ? AND created_at >= ?
+		GROUP BY date_trunc('day', created_at)) d`, t.id, since).Scan(ctx, &out.Visitors)
+	if err != nil {
+		return nil, fmt.Errorf("snapify: visitors of store %d: %w", t.id, err)
+	}
+	if err := m.d.DB.NewRaw("SELECT count(*) FROM analytics_events WHERE store_id = ? AND created_at >= ?", t.id, since).Scan(ctx, &out.Views); err != nil {
+		return nil, fmt.Errorf("snapify: views of store %d: %w", t.id, err)
+	}
+	if err := m.d.DB.NewRaw(`SELECT count(*), coalesce(sum(total_paisa), 0) FROM orders WHERE store_id = ? AND created_at >= ? AND status NOT IN ('cancelled', 'returned')`,
+		t.id, since).Scan(ctx, &out.Orders, &out.RevenuePaisa); err != nil {
+		return nil, fmt.Errorf("snapify: orders of store %d: %w", t.id, err)
+	}
+	for _, q := range []struct {
+		dst *[]analyticsCount
+		sql string
+	}{
+		{&out.TopProducts, `SELECT p.title AS name, count(*) AS n FROM analytics_events a JOIN products p ON p.id = a.product_id AND p.store_id = a.store_id
+			WHERE a.store_id = ? AND a.created_at >= ? GROUP BY p.title ORDER BY n DESC, name LIMIT 10`},
+		{&out.Referrers, `SELECT referrer AS name, count(*) AS n FROM analytics_events WHERE store_id = ? AND created_at >= ? AND referrer <> ''
+			GROUP BY referrer ORDER BY n DESC, name LIMIT 10`},
+		{&out.Cities, `SELECT city AS name, count(*) AS n FROM analytics_events WHERE store_id = ? AND created_at >= ? AND city <> ''
+			GROUP BY city ORDER BY n DESC, name LIMIT 10`},
+	} {
+		if err := m.d.DB.NewRaw(q.sql, t.id, since).Scan(ctx, q.dst); err != nil {
+			return nil, fmt.Errorf("snapify: analytics of store %d: %w", t.id, err)
+		}
+	}
+	return out, nil
+}
+
+func (m *Module) apiAnalytics(c echo.Context, s *Store) error {
+	days, err := strconv.Atoi(c.QueryParam("days"))
+	if c.QueryParam("days") == "" {
+		days, err = 7, nil
+	}
+	if err != nil || days < 1 || days > 90 {
+		return web.Invalid(web.FieldError{Field: "days", Reason: "must be 1 to 90"})
+	}
+	sum, err := m.Analytics(c.Request().Context(), s.Tenant(), days)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, sum)
+}
+
+// apiUploadImage takes one picture (multipart field "file", or the raw body with an image
+// Content-Type), checks it by its bytes, strips metadata, stores every width and returns the
+// Picture to put in a product or the store settings.
+func (m *Module) apiUploadImage(c echo.Context, s *Store) error {
+	ctx := c.Request().Context()
+	var data []byte
+	var err error
+	if strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm) {
+		fh, ferr := c.FormFile("file")
+		var tooLarge *http.MaxBytesError
+		if errors.As(ferr, &tooLarge) {
+			return ferr
+		}
+		if ferr != nil {
+			return web.Invalid(web.FieldError{Field: "file", Reason: "send the picture in a multipart field named file"})
+		}
+		f, ferr := fh.Open()
+		if ferr != nil {
+			return fmt.Errorf("snapify: open upload: %w", ferr)
+		}
+		defer f.Close()
+		data, err = media.ReadUpload(f, media.DefaultLimits)
+	} else {
+		data, err = media.ReadUpload(c.Request().Body, media.DefaultLimits)
+	}
+	if err != nil {
+		return uploadProblem(err)
+	}
+	res, err := m.proc.Process(ctx, data)
+	if err != nil {
+		return uploadProblem(err)
+	}
+	stored, err := media.Save(ctx, m.files, fmt.Sprintf("snapify/s/%d", s.ID), res)
+	if err != nil {
+		return err
+	}
+	pic := Picture{Stored: stored, Alt: strings.TrimSpace(c.QueryParam("alt"))}
+	st := site{origin: requestOrigin(c)}
+	return c.JSON(http.StatusCreated, map[string]any{"picture": pic, "preview": m.image(pic, st)})
+}
+
+func uploadProblem(err error) error {
+	detail := strings.TrimPrefix(err.Error(), "media: ")
+	switch {
+	case errors.Is(err, media.ErrTooLarge):
+		return web.NewProblem(http.StatusRequestEntityTooLarge, detail).WithCode("IMAGE_TOO_LARGE")
+	case errors.Is(err, media.ErrUnsupportedType):
+		return web.NewProblem(http.StatusUnsupportedMediaType, detail).WithCode("IMAGE_TYPE")
+	case errors.Is(err, media.ErrDimensions):
+		return web.NewProblem(http.StatusUnprocessableEntity, detail).WithCode("IMAGE_DIMENSIONS")
+	case errors.Is(err, media.ErrCorrupt):
+		return web.NewProblem(http.StatusUnprocessableEntity, detail).WithCode("IMAGE_CORRUPT")
+	}
+	return err
+}

@@ -1,0 +1,384 @@
+package snapify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/alorig/alorig/modules/snapify/rules"
+	"github.com/alorig/alorig/shared/database"
+	"github.com/alorig/alorig/shared/web"
+	"github.com/uptrace/bun"
+)
+
+// FreeProductLimit is how many products a Free store may list.
+const FreeProductLimit = 15
+
+// ErrProductLimit is a Free store's sixteenth product.
+var ErrProductLimit = fmt.Errorf("snapify: the Free plan allows %d products; upgrade to Pro for more", FreeProductLimit)
+
+// ProductInput is a product as the seller sends it; nil fields are left unchanged on update.
+type ProductInput struct {
+	Title          *string    `json:"title"`
+	Slug           *string    `json:"slug"`
+	Description    *string    `json:"description"`
+	PricePaisa     *int64     `json:"price_paisa"`
+	CompareAtPaisa *int64     `json:"compare_at_paisa"`
+	CategoryID     *int64     `json:"category_id"` // 0 removes the category
+	Images         *[]Picture `json:"images"`
+	Variants       *[]Variant `json:"variants"`
+	Stock          *int       `json:"stock"` // -1 stops counting stock
+	SKU            *string    `json:"sku"`
+	SEOTitle       *string    `json:"seo_title"`
+	SEODescription *string    `json:"seo_description"`
+	Status         *string    `json:"status"` // active or hidden
+
+	creating bool
+}
+
+// Validate lists every bad field, for a 422.
+func (in *ProductInput) Validate() []web.FieldError {
+	var errs []web.FieldError
+	bad := func(f, why string) { errs = append(errs, web.FieldError{Field: f, Reason: why}) }
+	if in.creating && in.Title == nil {
+		bad("title", "is required")
+	}
+	if in.creating && in.PricePaisa == nil {
+		bad("price_paisa", "is required (rupees × 100)")
+	}
+	if in.Title != nil {
+		*in.Title = strings.TrimSpace(*in.Title)
+		if n := utf8.RuneCountInString(*in.Title); n < 2 || n > 140 {
+			bad("title", "must be 2 to 140 characters")
+		}
+	}
+	if in.Slug != nil && *in.Slug != "" {
+		if err := validateItemSlug(*in.Slug); err != "" {
+			bad("slug", err)
+		}
+	}
+	if in.Description != nil && utf8.RuneCountInString(*in.Description) > 5000 {
+		bad("description", "must be at most 5,000 characters")
+	}
+	if in.PricePaisa != nil && (*in.PricePaisa < 0 || *in.PricePaisa > rules.MaxAmountPaisa) {
+		bad("price_paisa", "must be between 0 and "+rules.FormatPKR(rules.MaxAmountPaisa))
+	}
+	if in.CompareAtPaisa != nil && (*in.CompareAtPaisa < 0 || *in.CompareAtPaisa > rules.MaxAmountPaisa) {
+		bad("compare_at_paisa", "must be between 0 and "+rules.FormatPKR(rules.MaxAmountPaisa))
+	}
+	if in.Images != nil {
+		if len(*in.Images) > 8 {
+			bad("images", "at most 8 pictures")
+		}
+		for _, im := range *in.Images {
+			if im.Hash == "" || im.Width <= 0 || im.Height <= 0 || strings.Contains(im.Prefix, "..") {
+				bad("images", "each picture must be one returned by the upload endpoint")
+				break
+			}
+		}
+	}
+	if in.Variants != nil {
+		if len(*in.Variants) > 4 {
+			bad("variants", "at most 4 choices (size, colour, …)")
+		}
+		for _, v := range *in.Variants {
+			if rules.Slugify(v.Key, 30) != v.Key || v.Label == "" || len(v.Options) == 0 || len(v.Options) > 30 {
+				bad("variants", "each needs a key (a-z, 0-9, -), a label and 1 to 30 options")
+				break
+			}
+		}
+	}
+	if in.Stock != nil && (*in.Stock < -1 || *in.Stock > 1_000_000) {
+		bad("stock", "must be between 0 and 1,000,000, or -1 to stop counting")
+	}
+	if in.Status != nil && *in.Status != "active" && *in.Status != "hidden" {
+		bad("status", `must be "active" or "hidden"`)
+	}
+	for f, v := range map[string]*string{"sku": in.SKU, "seo_title": in.SEOTitle, "seo_description": in.SEODescription} {
+		if v != nil && utf8.RuneCountInString(*v) > 300 {
+			bad(f, "must be at most 300 characters")
+		}
+	}
+	return errs
+}
+
+// itemReserved are store paths that products and categories cannot take.
+var itemReserved = map[string]bool{"about": true, "search": true, "order": true, "sitemap.xml": true, "sitemap": true, "robots.txt": true}
+
+func validateItemSlug(s string) string {
+	switch {
+	case len(s) < 1 || len(s) > 80:
+		return "must be 1 to 80 characters"
+	case rules.Slugify(s, 80) != s:
+		return "use lowercase a-z, 0-9 and single hyphens"
+	case itemReserved[s] || strings.HasPrefix(s, "delivery-to-"):
+		return fmt.Sprintf("%q is a page of every store; choose another", s)
+	}
+	return ""
+}
+
+// uniqueItemSlug finds a free slug in the store's one namespace of products and categories
+// (both live at /{store}/{slug}).
+func uniqueItemSlug(ctx context.Context, tx bun.IDB, t Tenant, want string, exceptProduct, exceptCategory int64) (string, error) {
+	base := want
+	if base == "" || itemReserved[base] || strings.HasPrefix(base, "delivery-to-") {
+		base = "item-" + base
+	}
+	for n := 1; n < 1000; n++ {
+		slug := base
+		if n > 1 {
+			slug = rules.WithSuffix(base, n, 80)
+		}
+		var taken bool
+		err := tx.NewRaw(`SELECT EXISTS (SELECT 1 FROM products WHERE store_id = ? AND slug = ? AND id <> ?)
+			OR EXISTS (SELECT 1 FROM categories WHERE store_id = ? AND slug = ? AND id <> ?)`,
+			t.id, slug, exceptProduct, t.id, slug, exceptCategory).Scan(ctx, &taken)
+		if err != nil {
+			return "", fmt.Errorf("snapify: slug check: %w", err)
+		}
+		if !taken {
+			return slug, nil
+		}
+	}
+	return "", fmt.Errorf("snapify: no free slug for %q", want)
+}
+
+func (in *ProductInput) apply(p *Product) {
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = strings.TrimSpace(*v)
+		}
+	}
+	set(&p.Title, in.Title)
+	set(&p.Description, in.Description)
+	set(&p.SKU, in.SKU)
+	set(&p.SEOTitle, in.SEOTitle)
+	set(&p.SEODescription, in.SEODescription)
+	set(&p.Status, in.Status)
+	if in.PricePaisa != nil {
+		p.PricePaisa = *in.PricePaisa
+	}
+	if in.CompareAtPaisa != nil {
+		p.CompareAtPaisa = *in.CompareAtPaisa
+	}
+	if in.Images != nil {
+		p.Images = *in.Images
+	}
+	if in.Variants != nil {
+		p.Variants = *in.Variants
+	}
+	if in.Stock != nil {
+		if *in.Stock < 0 {
+			p.Stock = nil
+		} else {
+			v := *in.Stock
+			p.Stock = &v
+		}
+	}
+	if in.CategoryID != nil {
+		if *in.CategoryID == 0 {
+			p.CategoryID = nil
+		} else {
+			v := *in.CategoryID
+			p.CategoryID = &v
+		}
+	}
+}
+
+// CreateProduct adds a product. The store row is locked first, so concurrent creates of a
+// Free store line up and the fifteenth is the last one that fits.
+func (m *Module) CreateProduct(ctx context.Context, s *Store, in ProductInput) (*Product, error) {
+	t := s.Tenant()
+	var out *Product
+	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var tier string
+		var count int
+		if err := tx.NewRaw("SELECT tier, product_count FROM stores WHERE id = ? FOR UPDATE", t.id).Scan(ctx, &tier, &count); err != nil {
+			return fmt.Errorf("snapify: lock store %d: %w", t.id, err)
+		}
+		if tier != "pro" && count >= FreeProductLimit {
+			return ErrProductLimit
+		}
+		now := m.d.Clock.Now()
+		p := &Product{StoreID: t.id, Status: "active", Images: []Picture{}, Variants: []Variant{}, CreatedAt: now, UpdatedAt: now}
+		in.apply(p)
+		if err := m.checkCategory(ctx, tx, t, p.CategoryID); err != nil {
+			return err
+		}
+		want := rules.Slugify(p.Title, 80)
+		if in.Slug != nil && *in.Slug != "" {
+			want = *in.Slug
+		}
+		slug, err := uniqueItemSlug(ctx, tx, t, want, 0, 0)
+		if err != nil {
+			return err
+		}
+		p.Slug = slug
+		if _, err := tx.NewInsert().Model(p).Returning("id").Exec(ctx); err != nil {
+			return fmt.Errorf("snapify: insert product of store %d: %w", t.id, err)
+		}
+		out = p
+		return m.invalidateTx(ctx, tx, s)
+	})
+	return out, err
+}
+
+func (m *Module) checkCategory(ctx context.Context, tx bun.IDB, t Tenant, id *int64) error {
+	if id == nil {
+		return nil
+	}
+	if _, err := categoryByID(ctx, tx, t, *id); err != nil {
+		if errors.Is(err, database.ErrNotFound) {
+			return web.Invalid(web.FieldError{Field: "category_id", Reason: "no such category in this store"})
+		}
+		return err
+	}
+	return nil
+}
+
+// UpdateProduct changes the fields in is.
+func (m *Module) UpdateProduct(ctx context.Context, s *Store, id int64, in ProductInput) (*Product, error) {
+	t := s.Tenant()
+	var out *Product
+	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		p := new(Product)
+		if err := tx.NewSelect().Model(p).Where("store_id = ?", t.id).Where("id = ?", id).For("UPDATE").Scan(ctx); err != nil {
+			return fmt.Errorf("snapify: product %d of store %d: %w", id, t.id, database.NoRows(err))
+		}
+		if p.Status == "blocked" && in.Status != nil {
+			return web.Conflict("this product was blocked by moderation: " + p.ModerationNote).WithCode("BLOCKED")
+		}
+		in.apply(p)
+		if err := m.checkCategory(ctx, tx, t, p.CategoryID); err != nil {
+			return err
+		}
+		if in.Slug != nil && *in.Slug != "" && *in.Slug != p.Slug {
+			slug, err := uniqueItemSlug(ctx, tx, t, *in.Slug, p.ID, 0)
+			if err != nil {
+				return err
+			}
+			p.Slug = slug
+		}
+		p.UpdatedAt = m.d.Clock.Now()
+		if _, err := tx.NewUpdate().Model(p).Where("store_id = ?", t.id).WherePK().Exec(ctx); err != nil {
+			return fmt.Errorf("snapify: update product %d: %w", id, err)
+		}
+		out = p
+		return m.invalidateTx(ctx, tx, s)
+	})
+	return out, err
+}
+
+// DeleteProduct removes a product; orders keep their snapshot.
+func (m *Module) DeleteProduct(ctx context.Context, s *Store, id int64) error {
+	t := s.Tenant()
+	return m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewDelete().Model((*Product)(nil)).Where("store_id = ?", t.id).Where("id = ?", id).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("snapify: delete product %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("snapify: product %d of store %d: %w", id, t.id, database.ErrNotFound)
+		}
+		return m.invalidateTx(ctx, tx, s)
+	})
+}
+
+// CategoryInput is a category as the seller sends it.
+type CategoryInput struct {
+	Name     *string `json:"name"`
+	Slug     *string `json:"slug"`
+	Intro    *string `json:"intro"`
+	Position *int    `json:"position"`
+
+	creating bool
+}
+
+func (in *CategoryInput) Validate() []web.FieldError {
+	var errs []web.FieldError
+	if in.creating && in.Name == nil {
+		errs = append(errs, web.FieldError{Field: "name", Reason: "is required"})
+	}
+	if in.Name != nil {
+		*in.Name = strings.TrimSpace(*in.Name)
+		if n := utf8.RuneCountInString(*in.Name); n < 2 || n > 60 {
+			errs = append(errs, web.FieldError{Field: "name", Reason: "must be 2 to 60 characters"})
+		}
+	}
+	if in.Slug != nil && *in.Slug != "" {
+		if why := validateItemSlug(*in.Slug); why != "" {
+			errs = append(errs, web.FieldError{Field: "slug", Reason: why})
+		}
+	}
+	if in.Intro != nil && utf8.RuneCountInString(*in.Intro) > 1000 {
+		errs = append(errs, web.FieldError{Field: "intro", Reason: "must be at most 1,000 characters"})
+	}
+	return errs
+}
+
+// SaveCategory creates (id 0) or updates a category.
+func (m *Module) SaveCategory(ctx context.Context, s *Store, id int64, in CategoryInput) (*Category, error) {
+	t := s.Tenant()
+	var out *Category
+	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		now := m.d.Clock.Now()
+		c := &Category{StoreID: t.id, CreatedAt: now}
+		if id != 0 {
+			if err := tx.NewSelect().Model(c).Where("store_id = ?", t.id).Where("id = ?", id).For("UPDATE").Scan(ctx); err != nil {
+				return fmt.Errorf("snapify: category %d of store %d: %w", id, t.id, database.NoRows(err))
+			}
+		}
+		if in.Name != nil {
+			c.Name = *in.Name
+		}
+		if in.Intro != nil {
+			c.Intro = strings.TrimSpace(*in.Intro)
+		}
+		if in.Position != nil {
+			c.Position = *in.Position
+		}
+		want := c.Slug
+		if in.Slug != nil && *in.Slug != "" {
+			want = *in.Slug
+		} else if id == 0 {
+			want = rules.Slugify(c.Name, 80)
+		}
+		if want != c.Slug {
+			slug, err := uniqueItemSlug(ctx, tx, t, want, 0, c.ID)
+			if err != nil {
+				return err
+			}
+			c.Slug = slug
+		}
+		c.UpdatedAt = now
+		var err error
+		if id == 0 {
+			_, err = tx.NewInsert().Model(c).Returning("id, product_count").Exec(ctx)
+		} else {
+			_, err = tx.NewUpdate().Model(c).Column("name", "slug", "intro", "position", "updated_at").Where("store_id = ?", t.id).WherePK().Exec(ctx)
+		}
+		if err != nil {
+			return fmt.Errorf("snapify: save category of store %d: %w", t.id, err)
+		}
+		out = c
+		return m.invalidateTx(ctx, tx, s)
+	})
+	return out, err
+}
+
+// DeleteCategory removes a category; its products stay, uncategorised.
+func (m *Module) DeleteCategory(ctx context.Context, s *Store, id int64) error {
+	t := s.Tenant()
+	return m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewDelete().Model((*Category)(nil)).Where("store_id = ?", t.id).Where("id = ?", id).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("snapify: delete category %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("snapify: category %d of store %d: %w", id, t.id, database.ErrNotFound)
+		}
+		return m.invalidateTx(ctx, tx, s)
+	})
+}

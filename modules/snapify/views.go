@@ -1,0 +1,140 @@
+package snapify
+
+import (
+	"strings"
+
+	"github.com/alorig/alorig/modules/snapify/rules"
+	sv "github.com/alorig/alorig/views/snapify"
+)
+
+// site is where a page is being served: the origin and the path prefix of the store
+// ("/slug" on snapify hosts, "" on the store's own domain).
+type site struct {
+	origin string // scheme://host of the request
+	prefix string
+	custom bool
+}
+
+func (st site) storeHome() string {
+	if st.prefix == "" {
+		return "/"
+	}
+	return st.prefix
+}
+
+func (st site) path(p string) string { return st.prefix + "/" + p }
+
+func (st site) abs(p string) string {
+	if strings.HasPrefix(p, "http://") || strings.HasPrefix(p, "https://") {
+		return p
+	}
+	return st.origin + p
+}
+
+// canonicalBase is the store's one address for search engines: its own domain when it has
+// one, so the snapify.pk copy does not compete with it.
+func (m *Module) canonicalBase(s *Store, st site) string {
+	if s.CustomDomain != nil && s.Tier == "pro" {
+		return "https://" + *s.CustomDomain
+	}
+	if st.custom {
+		return st.origin
+	}
+	return m.platformOrigin(st.origin) + "/" + s.Slug
+}
+
+// platformOrigin is snapify.pk's public origin: the configured one, else the request's.
+func (m *Module) platformOrigin(requestOrigin string) string {
+	if u := strings.TrimRight(m.d.Config.Snapify.PublicBaseURL, "/"); u != "" {
+		return u
+	}
+	if requestOrigin != "" {
+		return requestOrigin
+	}
+	return "https://snapify.pk"
+}
+
+func (m *Module) image(p Picture, st site) sv.Image {
+	if m.files == nil || p.Hash == "" {
+		return sv.Image{}
+	}
+	pic := m.delivery.Picture(p.Stored, "")
+	return sv.Image{Src: st.abs(pic.Src), Srcset: absSrcset(pic.SrcSet, st), Width: pic.Width, Height: pic.Height, Alt: p.Alt}
+}
+
+// absSrcset leaves srcset URLs as they are when they are already absolute; local-disk URLs are
+// site-relative, which browsers resolve against the page.
+func absSrcset(s string, _ site) string { return s }
+
+func (m *Module) imagePtr(p *Picture, st site) sv.Image {
+	if p == nil {
+		return sv.Image{}
+	}
+	return m.image(*p, st)
+}
+
+func (m *Module) viewStore(s *Store, cats []Category, st site) sv.Store {
+	out := sv.Store{Name: s.Name, Slug: s.Slug, URL: m.canonicalBase(s, st), Tagline: s.Tagline, About: s.About,
+		City: s.City, Region: s.Region, Address: s.Address, Theme: sv.Theme(s.Theme), Lang: sv.Lang(s.Lang),
+		Tier: sv.Tier(s.Tier), WhatsAppPhone: strings.TrimPrefix(s.WhatsAppPhone, "+"),
+		Logo: m.imagePtr(s.Logo, st), Banner: m.imagePtr(s.Banner, st), Verified: s.Verified,
+		SearchURL: st.path("search"), AboutURL: st.path("about"), DeliveryNote: s.DeliveryNote}
+	for _, c := range cats {
+		if c.ProductCount > 0 {
+			out.Categories = append(out.Categories, sv.Link{Name: c.Name, URL: st.path(c.Slug)})
+		}
+	}
+	return out
+}
+
+func (m *Module) viewProduct(p *Product, cats []Category, st site, absolute bool) sv.Product {
+	u := st.path(p.Slug)
+	if absolute {
+		u = st.abs(u)
+	}
+	out := sv.Product{Title: p.Title, URL: u, Description: p.Description, PricePaisa: p.PricePaisa,
+		CompareAtPaisa: p.CompareAtPaisa, InStock: p.InStock(), SKU: p.SKU}
+	for _, im := range p.Images {
+		out.Images = append(out.Images, m.image(im, st))
+	}
+	for _, v := range p.Variants {
+		out.Variants = append(out.Variants, sv.Variant{Key: v.Key, Label: v.Label, Options: v.Options})
+	}
+	if p.CategoryID != nil {
+		for _, c := range cats {
+			if c.ID == *p.CategoryID {
+				out.Category = sv.Link{Name: c.Name, URL: st.path(c.Slug)}
+			}
+		}
+	}
+	return out
+}
+
+func (m *Module) viewProducts(ps []Product, cats []Category, st site) []sv.Product {
+	out := make([]sv.Product, 0, len(ps))
+	for i := range ps {
+		out = append(out, m.viewProduct(&ps[i], cats, st, false))
+	}
+	return out
+}
+
+func sellerPhone(s *Store) rules.Phone {
+	p, err := rules.ParsePhone(s.WhatsAppPhone)
+	if err != nil {
+		return rules.Phone("+" + strings.TrimPrefix(s.WhatsAppPhone, "+"))
+	}
+	return p
+}
+
+func describe(text string, n int) string {
+	text = strings.Join(strings.Fields(text), " ")
+	r := []rune(text)
+	if len(r) <= n {
+		return text
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndexByte(cut, ' '); i > n/2 {
+		cut = cut[:i]
+	}
+	return cut + "…"
+}
