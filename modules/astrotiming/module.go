@@ -1,31 +1,156 @@
-// Package astrotiming is the planetary hours engine: classical hours from sunrise and sunset,
-// live positions from the Swiss Ephemeris, and the Timing Quality Score.
+// Package astrotiming is AstroTiming: the classical planetary hours of Al Saat, live positions
+// from the Swiss Ephemeris, the Timing Quality Score with forward search and scheduling, served
+// as a keyed developer API, a light consumer web page, ICS feeds, Google Calendar sync and
+// signed webhooks. The rules live in ./engine; this package is HTTP, storage and jobs.
 package astrotiming
 
 import (
+	"context"
+	"fmt"
 	"net/http"
+	"time"
 
+	"github.com/alorig/alorig/modules/astrotiming/engine"
+	"github.com/alorig/alorig/modules/astrotiming/gcal"
 	"github.com/alorig/alorig/shared/auth"
+	"github.com/alorig/alorig/shared/ephemeris"
 	"github.com/alorig/alorig/shared/platform"
+	"github.com/alorig/alorig/shared/secret"
 	"github.com/alorig/alorig/shared/web"
-	"github.com/alorig/alorig/views/landing"
 	"github.com/labstack/echo/v4"
+	"github.com/riverqueue/river"
 )
 
-// Module is AstroTiming.
-type Module struct{ d platform.Deps }
+// Tiers are the developer API plans: per-minute rate (GCRA) and daily quota (UTC day).
+var Tiers = map[string]auth.Tier{
+	"free":      {Name: "free", PerMinute: 60, DailyQuota: 1_000},
+	"developer": {Name: "developer", PerMinute: 600, DailyQuota: 50_000},
+	"premium":   {Name: "premium", PerMinute: 3_000, DailyQuota: 500_000},
+}
 
-// New builds the module.
-func New(d platform.Deps) (platform.Module, error) { return &Module{d: d}, nil }
+// SessionPerMinute limits API calls made with a signed-in session instead of a key.
+const SessionPerMinute = 120
+
+// Module is AstroTiming.
+type Module struct {
+	d       platform.Deps
+	eng     *engine.Engine // nil when the ephemeris files did not open
+	ephErr  error
+	gcal    *gcal.Client
+	hook    *http.Client
+	keys    *keyCache
+	local   localHours
+	charger *charger
+}
+
+// New builds the module. The ephemeris is opened once; when its files are missing the module
+// still starts, /readyz says why, and the computing endpoints answer 503.
+func New(d platform.Deps) (platform.Module, error) {
+	m := &Module{d: d, hook: &http.Client{Timeout: d.Config.Astro.WebhookTimeout}, keys: newKeyCache(d.Accounts, d.Clock.Now)}
+	if m.hook.Timeout <= 0 {
+		m.hook.Timeout = 10 * time.Second
+	}
+	m.charger = newCharger(m)
+	if d.Config.Production() {
+		// Webhook URLs come from developers: in production they may not reach this network.
+		m.hook.Transport = publicOnlyTransport()
+	}
+	eph, err := ephemeris.Open(d.Config.EphePath)
+	if err != nil {
+		m.ephErr = fmt.Errorf("ephemeris at %q: %w", d.Config.EphePath, err)
+		d.Log.Error("astrotiming: Swiss Ephemeris unavailable; hours, positions and scores answer 503", "err", m.ephErr)
+	} else {
+		m.eng = engine.New(eph, d.Clock)
+	}
+	m.gcal = gcal.New(gcal.Config{
+		BaseURL: d.Config.Astro.GoogleCalendarBase, TokenURL: d.Config.Astro.GoogleTokenURL,
+		ClientID: d.Config.Astro.GoogleClientID, ClientSecret: d.Config.Astro.GoogleClientSecret,
+	}, nil)
+	if d.Workers != nil {
+		m.registerWorkers()
+	}
+	return m, nil
+}
 
 func (m *Module) Name() string { return "astrotiming" }
 
+// Close stops the goroutines that batch API key charges.
+func (m *Module) Close(context.Context) error {
+	m.charger.stop()
+	return nil
+}
+
+// engine returns the engine or the 503 answer.
+func (m *Module) engine() (*engine.Engine, error) {
+	if m.eng == nil {
+		return nil, errEphemerisMissing(m.ephErr)
+	}
+	return m.eng, nil
+}
+
+// Checks reports the ephemeris in /readyz. It is optional so a process serving other modules
+// stays ready; the check's error says exactly what is missing.
+func (m *Module) Checks() []web.Check {
+	checks := []web.Check{{Module: "astrotiming", Name: "ephemeris", Optional: true, Run: func(context.Context) error {
+		if m.ephErr != nil {
+			return fmt.Errorf("Swiss Ephemeris files unavailable, hours/positions/scores answer 503: %w", m.ephErr)
+		}
+		return nil
+	}, Note: "Swiss Ephemeris files at " + m.d.Config.EphePath}}
+	checks = append(checks, web.Check{Module: "astrotiming", Name: "google_calendar", Optional: true, Run: func(context.Context) error {
+		if !m.gcal.CanRefresh() {
+			return fmt.Errorf("no OAuth client (ALORIG_ASTROTIMING_GOOGLE_CLIENT_ID/SECRET): linked calendars sync until their access token expires")
+		}
+		return nil
+	}})
+	return checks
+}
+
+// SealedFields are the encrypted columns rotate-keys re-encrypts.
+func (m *Module) SealedFields() []secret.Field {
+	return []secret.Field{
+		{Table: "webhooks", Column: "secret", IDColumn: "id"},
+		{Table: "calendar_links", Column: "google_access_token", IDColumn: "user_id"},
+		{Table: "calendar_links", Column: "google_refresh_token", IDColumn: "user_id"},
+	}
+}
+
+// PeriodicJobs are the module's schedules (UTC).
+func (m *Module) PeriodicJobs() []*river.PeriodicJob {
+	return periodicJobs()
+}
+
 func (m *Module) Web(e *echo.Echo) {
-	e.GET("/", func(c echo.Context) error {
-		return web.Render(c, http.StatusOK, landing.Landing(landing.Page{
-			Module: "astrotiming", Title: "AstroTiming", Tagline: "Planetary hours on the Swiss Ephemeris",
-			Summary: "The classical planetary hours of Al Saat for any place and day, live positions of the seven classical planets, and a Timing Quality Score for what you plan to do.",
-		}))
+	m.pages(e)
+	e.GET("/api/openapi.json", func(c echo.Context) error {
+		return c.JSONBlob(http.StatusOK, openAPIDocument)
 	})
-	auth.Routes(e.Group("/api/v1/auth"), m.d.Accounts, nil)
+	e.GET("/calendar/:token", m.icsFeed)
+	auth.Routes(e.Group("/api/v1/auth", m.purgeKeysOnRevoke), m.d.Accounts, Tiers)
+
+	api := e.Group("/api/v1", m.requireCaller)
+	api.GET("/hours", m.getHours)
+	api.GET("/now", m.getNow)
+	api.GET("/positions", m.getPositions)
+	api.GET("/tqs", m.getTQS)
+	api.POST("/tqs/bulk", m.postBulkTQS)
+	api.GET("/search", m.getSearch)
+	api.GET("/activities", m.getActivities)
+	api.POST("/schedule", m.postSchedule)
+	api.GET("/schedule", m.listSchedule)
+	api.POST("/schedule/check", m.checkSchedule)
+	api.DELETE("/schedule/:id", m.deleteSchedule)
+	api.GET("/locations", m.listLocations)
+	api.POST("/locations", m.createLocation)
+	api.GET("/locations/:id", m.getLocation)
+	api.PUT("/locations/:id", m.updateLocation)
+	api.DELETE("/locations/:id", m.deleteLocation)
+	api.GET("/briefing", m.getBriefing)
+	api.GET("/home", m.getHome)
+	api.PUT("/home", m.putHome)
+	api.POST("/webhooks", m.createWebhook)
+	api.GET("/webhooks", m.listWebhooks)
+	api.DELETE("/webhooks/:id", m.deleteWebhook)
+	api.POST("/calendar/ics", m.createICS)
+	api.PUT("/calendar/google", m.linkGoogle)
 }

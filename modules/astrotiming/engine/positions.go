@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/alorig/alorig/shared/ephemeris"
@@ -34,6 +35,17 @@ func (s Sign) String() string { return signNames[((int(s)%12)+12)%12] }
 
 // MarshalText writes the English sign name.
 func (s Sign) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads an English sign name (case-insensitive), so API JSON decodes back.
+func (s *Sign) UnmarshalText(b []byte) error {
+	for i, n := range signNames {
+		if strings.EqualFold(n, string(b)) {
+			*s = Sign(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("astrotiming: unknown sign %q", clip(string(b)))
+}
 
 // SignOf is the sign holding an ecliptic longitude.
 func SignOf(lon float64) Sign { return Sign(int(math.Floor(norm360(lon)/30)) % 12) }
@@ -105,6 +117,17 @@ func (k AspectKind) Angle() float64 { return aspectInfo[k].angle }
 
 // MarshalText writes the aspect name.
 func (k AspectKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText reads an aspect name (conjunction, sextile, square, trine, opposition).
+func (k *AspectKind) UnmarshalText(b []byte) error {
+	for i := range aspectInfo {
+		if strings.EqualFold(aspectInfo[i].name, string(b)) {
+			*k = AspectKind(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("astrotiming: unknown aspect %q", clip(string(b)))
+}
 
 // Moiety is half of a planet's orb of light as given by al-Bīrūnī (Sun 15°, Moon 12°, Saturn and
 // Jupiter 9°, Mars 8°, Venus and Mercury 7°). Two planets are in aspect when their separation is

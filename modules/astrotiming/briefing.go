@@ -1,0 +1,203 @@
+package astrotiming
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/alorig/alorig/modules/astrotiming/engine"
+	"github.com/alorig/alorig/shared/database"
+	"github.com/alorig/alorig/shared/web"
+	"github.com/labstack/echo/v4"
+	"github.com/riverqueue/river"
+)
+
+// Home is a user's home location (users.latitude/longitude/timezone): the briefing, the ICS
+// feed's windows and the web page default to it.
+type Home struct {
+	UserID int64   `bun:"id" json:"-"`
+	Lat    float64 `bun:"latitude" json:"lat"`
+	Lng    float64 `bun:"longitude" json:"lng"`
+	TZ     string  `bun:"timezone" json:"tz"`
+}
+
+// Place is the engine's view of the home.
+func (h Home) Place() (engine.Place, error) {
+	p, err := engine.ParsePlace(strconv.FormatFloat(h.Lat, 'f', -1, 64), strconv.FormatFloat(h.Lng, 'f', -1, 64), h.TZ)
+	if err != nil {
+		return p, err
+	}
+	p.Lat, p.Lng = RoundCoord(p.Lat), RoundCoord(p.Lng)
+	return p, nil
+}
+
+func (m *Module) homeOf(ctx context.Context, userID int64) (*Home, error) {
+	h := new(Home)
+	err := m.d.DB.NewRaw("SELECT id, latitude, longitude, timezone FROM users WHERE id = ? AND latitude IS NOT NULL AND longitude IS NOT NULL", userID).Scan(ctx, h)
+	if err != nil {
+		return nil, database.NoRows(err)
+	}
+	return h, nil
+}
+
+func (m *Module) putHome(c echo.Context) error {
+	var in LocationInput
+	in.Name = "home"
+	if err := web.BindJSON(c, &in); err != nil {
+		return err
+	}
+	_, err := m.d.DB.NewRaw("UPDATE users SET latitude = ?, longitude = ?, timezone = ?, updated_at = ? WHERE id = ?",
+		in.place.Lat, in.place.Lng, in.place.Zone.String(), m.d.Clock.Now(), caller(c).UserID).Exec(c.Request().Context())
+	if err != nil {
+		return fmt.Errorf("astrotiming: set home of user %d: %w", caller(c).UserID, err)
+	}
+	return c.JSON(http.StatusOK, Home{Lat: in.place.Lat, Lng: in.place.Lng, TZ: in.place.Zone.String()})
+}
+
+func (m *Module) getHome(c echo.Context) error {
+	h, err := m.homeOf(c.Request().Context(), caller(c).UserID)
+	if err != nil {
+		return notFoundOr(err, "home location: set one with PUT /api/v1/home")
+	}
+	return c.JSON(http.StatusOK, h)
+}
+
+// ScheduleBriefings inserts, for every user with a home location and no briefing yet for their
+// local today, a unique generate_daily_briefing job scheduled at sunrise − BriefingLead (at
+// once if that moment has passed). It returns the number of jobs inserted.
+func (m *Module) ScheduleBriefings(ctx context.Context) (int, error) {
+	eng, err := m.engine()
+	if err != nil {
+		return 0, err
+	}
+	var homes []Home
+	err = m.d.DB.NewRaw(`SELECT u.id, u.latitude, u.longitude, u.timezone FROM users u
+		WHERE u.latitude IS NOT NULL AND u.longitude IS NOT NULL AND u.disabled_at IS NULL
+		AND NOT EXISTS (SELECT 1 FROM briefings b WHERE b.user_id = u.id AND b.date >= (? AT TIME ZONE u.timezone)::date)`,
+		m.d.Clock.Now()).Scan(ctx, &homes)
+	if err != nil {
+		return 0, fmt.Errorf("astrotiming: briefing sweep: %w", err)
+	}
+	now := m.d.Clock.Now()
+	n := 0
+	for _, h := range homes {
+		p, err := h.Place()
+		if err != nil {
+			continue
+		}
+		date := engine.DateOf(now.In(p.Zone))
+		day, err := eng.Day(p, date)
+		if err != nil {
+			continue // polar date: no sunrise to brief before
+		}
+		at := day.Sunrise.Add(-BriefingLead)
+		if at.Sub(now) > 12*time.Hour {
+			continue // the next sweep schedules it; keeps job timing fresh
+		}
+		res, err := m.d.Jobs.Insert(ctx, BriefingArgs{UserID: h.UserID, Date: date.String()},
+			&river.InsertOpts{ScheduledAt: at, UniqueOpts: river.UniqueOpts{ByArgs: true}})
+		if err != nil {
+			return n, fmt.Errorf("astrotiming: schedule briefing of user %d: %w", h.UserID, err)
+		}
+		if !res.UniqueSkippedAsDuplicate {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// BriefingBody is what a briefing says: the day's hours and, per activity domain, the best
+// windows of the day.
+type BriefingBody struct {
+	Date        string                `json:"date"`
+	Location    Location              `json:"location"`
+	Sunrise     time.Time             `json:"sunrise"`
+	DayRuler    engine.Planet         `json:"day_ruler"`
+	DayArabic   string                `json:"day_ruler_arabic"`
+	Moon        engine.MoonState      `json:"moon"`
+	BestWindows map[string]BestWindow `json:"best_windows"`
+	Hours       []HourJSON            `json:"hours"`
+}
+
+// BestWindow is the best planetary hour of the day for a planet's activities.
+type BestWindow struct {
+	Activity string    `json:"activity"`
+	Start    time.Time `json:"start"`
+	End      time.Time `json:"end"`
+	Score    int       `json:"score"`
+	Band     string    `json:"band"`
+}
+
+// briefingActivities are one activity per planet, so the briefing covers all seven domains.
+var briefingActivities = []string{"leadership", "travel", "writing", "art", "exercise", "start_business", "planning"}
+
+// GenerateBriefing makes and stores a user's briefing for a local date (idempotent).
+func (m *Module) GenerateBriefing(ctx context.Context, userID int64, date string) error {
+	eng, err := m.engine()
+	if err != nil {
+		return err
+	}
+	h, err := m.homeOf(ctx, userID)
+	if errors.Is(err, database.ErrNotFound) {
+		return nil // the user removed their home location since the job was scheduled
+	}
+	if err != nil {
+		return err
+	}
+	p, err := h.Place()
+	if err != nil {
+		return fmt.Errorf("astrotiming: briefing of user %d: %w", userID, err)
+	}
+	d, err := engine.ParseDate("date", date)
+	if err != nil {
+		return err
+	}
+	day, err := eng.Day(p, d)
+	if err != nil {
+		return fmt.Errorf("astrotiming: briefing of user %d on %s: %w", userID, date, err)
+	}
+	ps, err := eng.Positions(day.Sunrise)
+	if err != nil {
+		return err
+	}
+	body := BriefingBody{Date: date, Location: locationOf(p), Sunrise: day.Sunrise, DayRuler: day.DayRuler, DayArabic: day.DayRuler.ArabicName(),
+		Moon: ps.Moon, BestWindows: map[string]BestWindow{}}
+	for _, hr := range day.Hours {
+		body.Hours = append(body.Hours, hourJSON(hr))
+	}
+	for _, name := range briefingActivities {
+		act, err := engine.LookupActivity(name)
+		if err != nil {
+			return fmt.Errorf("astrotiming: briefing activity %q: %w", name, err)
+		}
+		res, err := eng.Search(engine.SearchRequest{Activity: act, Place: p, From: day.Sunrise, Days: 1, MinScore: 1, Limit: 1})
+		if err != nil {
+			return fmt.Errorf("astrotiming: briefing search %s: %w", name, err)
+		}
+		// With a minimum of 1 the whole day is one window; the best single hour is the advice.
+		var best *engine.ScoredHour
+		for _, w := range res.Windows {
+			for i := range w.Hours {
+				if best == nil || w.Hours[i].Score > best.Score {
+					best = &w.Hours[i]
+				}
+			}
+		}
+		if best != nil {
+			body.BestWindows[act.Planet.String()] = BestWindow{Activity: act.Name, Start: best.Start, End: best.End, Score: best.Score, Band: best.Band}
+		}
+	}
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return fmt.Errorf("astrotiming: encode briefing: %w", err)
+	}
+	b := &Briefing{UserID: userID, Date: d.Midnight(time.UTC), Body: raw, CreatedAt: m.d.Clock.Now()}
+	if _, err := m.d.DB.NewInsert().Model(b).On("CONFLICT (user_id, date) DO UPDATE").Set("body = EXCLUDED.body, created_at = EXCLUDED.created_at").Exec(ctx); err != nil {
+		return fmt.Errorf("astrotiming: store briefing of user %d: %w", userID, err)
+	}
+	return nil
+}

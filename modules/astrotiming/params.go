@@ -1,0 +1,226 @@
+package astrotiming
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alorig/alorig/modules/astrotiming/engine"
+	"github.com/alorig/alorig/shared/ephemeris"
+	"github.com/alorig/alorig/shared/web"
+)
+
+// CoordDecimals is how finely the API resolves a location: 0.001° (about 110 m) moves a sunrise
+// by at most 0.12 s, well inside the 1 s the hours promise, and lets nearby callers share the
+// cache.
+const CoordDecimals = 3
+
+// RoundCoord rounds a latitude or longitude to CoordDecimals places.
+func RoundCoord(v float64) float64 {
+	const f = 1000
+	r := math.Round(v*f) / f
+	if r == 0 {
+		return 0 // no "-0" in cache keys
+	}
+	return r
+}
+
+// placeQuery reads lat, lng and tz from a query string. When tz is optional and absent, UTC is
+// used. Coordinates are rounded to CoordDecimals.
+func placeQuery(q url.Values, tzRequired bool) (engine.Place, error) {
+	tz := q.Get("tz")
+	if tz == "" && !tzRequired {
+		tz = "UTC"
+	}
+	for _, f := range []string{"lat", "lng"} {
+		if q.Get(f) == "" {
+			return engine.Place{}, &engine.FieldError{Field: f, Reason: "is required"}
+		}
+	}
+	if tz == "" {
+		return engine.Place{}, &engine.FieldError{Field: "tz", Reason: "is required (an IANA zone such as Asia/Karachi)"}
+	}
+	p, err := engine.ParsePlace(q.Get("lat"), q.Get("lng"), tz)
+	if err != nil {
+		return engine.Place{}, err
+	}
+	p.Lat, p.Lng = RoundCoord(p.Lat), RoundCoord(p.Lng)
+	return p, nil
+}
+
+// instantQuery reads an RFC 3339 instant; empty means now.
+func instantQuery(field, s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return now, nil
+	}
+	t, err := time.Parse(time.RFC3339, strings.TrimSpace(s))
+	if err != nil {
+		return time.Time{}, &engine.FieldError{Field: field, Reason: fmt.Sprintf("%q is not an RFC 3339 time such as 2026-03-11T10:00:00Z", clip(s))}
+	}
+	if y := t.UTC().Year(); y < 1801 || y > 2398 {
+		return time.Time{}, &engine.FieldError{Field: field, Reason: "must lie between 1801 and 2398 (the ephemeris files)"}
+	}
+	return t, nil
+}
+
+// intQuery reads an optional integer within [lo, hi]; empty gives def.
+func intQuery(q url.Values, field string, def, lo, hi int) (int, error) {
+	s := q.Get(field)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < lo || n > hi {
+		return 0, &engine.FieldError{Field: field, Reason: fmt.Sprintf("must be a whole number from %d to %d", lo, hi)}
+	}
+	return n, nil
+}
+
+func activityQuery(field, s string) (engine.Activity, error) {
+	if strings.TrimSpace(s) == "" {
+		return engine.Activity{}, &engine.FieldError{Field: field, Reason: "is required (see GET /api/v1/activities)"}
+	}
+	a, err := engine.LookupActivity(s)
+	if err != nil {
+		var fe *engine.FieldError
+		if errors.As(err, &fe) {
+			return engine.Activity{}, &engine.FieldError{Field: field, Reason: fe.Reason}
+		}
+		return engine.Activity{}, &engine.FieldError{Field: field, Reason: fmt.Sprintf("no activity matches %q (see GET /api/v1/activities)", clip(s))}
+	}
+	return a, nil
+}
+
+// HoursQuery is a parsed GET /api/v1/hours.
+type HoursQuery struct {
+	Place engine.Place
+	Date  engine.Date
+}
+
+// ParseHoursQuery reads lat, lng, tz (required) and date (default: today in tz).
+func ParseHoursQuery(q url.Values, now time.Time) (HoursQuery, error) {
+	p, err := placeQuery(q, true)
+	if err != nil {
+		return HoursQuery{}, err
+	}
+	d := engine.DateOf(now.In(p.Zone))
+	if s := q.Get("date"); s != "" {
+		if d, err = engine.ParseDate("date", s); err != nil {
+			return HoursQuery{}, err
+		}
+	}
+	return HoursQuery{Place: p, Date: d}, nil
+}
+
+// SearchQuery is a parsed GET /api/v1/search.
+type SearchQuery struct {
+	Activity engine.Activity
+	Place    engine.Place
+	From     engine.Date
+	Days     int
+	MinScore int
+	Limit    int
+}
+
+// ParseSearchQuery reads activity, lat, lng, tz (default UTC), from and to (inclusive dates,
+// default the next 7 days, at most 90), min_score and limit.
+func ParseSearchQuery(q url.Values, now time.Time) (SearchQuery, error) {
+	act, err := activityQuery("activity", q.Get("activity"))
+	if err != nil {
+		return SearchQuery{}, err
+	}
+	p, err := placeQuery(q, false)
+	if err != nil {
+		return SearchQuery{}, err
+	}
+	today := engine.DateOf(now.In(p.Zone))
+	from, to := q.Get("from"), q.Get("to")
+	if from == "" {
+		from = today.String()
+	}
+	if to == "" {
+		f, err := engine.ParseDate("from", from)
+		if err != nil {
+			return SearchQuery{}, err
+		}
+		to = f.AddDays(engine.DefaultSearchDays - 1).String()
+	}
+	f, t, err := engine.ParseRange(from, to)
+	if err != nil {
+		return SearchQuery{}, err
+	}
+	minScore, err := intQuery(q, "min_score", engine.DefaultMinScore, 0, 100)
+	if err != nil {
+		return SearchQuery{}, err
+	}
+	limit, err := intQuery(q, "limit", engine.DefaultSearchLimit, 1, engine.MaxSearchLimit)
+	if err != nil {
+		return SearchQuery{}, err
+	}
+	return SearchQuery{Activity: act, Place: p, From: f, Days: f.DaysUntil(t) + 1, MinScore: minScore, Limit: limit}, nil
+}
+
+// TQSQuery is a parsed GET /api/v1/tqs.
+type TQSQuery struct {
+	Activity engine.Activity
+	Place    engine.Place
+	At       time.Time
+}
+
+// ParseTQSQuery reads activity, lat, lng, tz (default UTC) and at (default now).
+func ParseTQSQuery(q url.Values, now time.Time) (TQSQuery, error) {
+	act, err := activityQuery("activity", q.Get("activity"))
+	if err != nil {
+		return TQSQuery{}, err
+	}
+	p, err := placeQuery(q, false)
+	if err != nil {
+		return TQSQuery{}, err
+	}
+	at, err := instantQuery("at", q.Get("at"), now)
+	if err != nil {
+		return TQSQuery{}, err
+	}
+	return TQSQuery{Activity: act, Place: p, At: at}, nil
+}
+
+// problemOf turns engine and ephemeris errors into 422 answers naming the field; field is the
+// input that chose the date when the ephemeris refuses it.
+func problemOf(err error, field string) error {
+	var fe *engine.FieldError
+	var pe *engine.PolarError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &fe):
+		return web.Invalid(web.FieldError{Field: fe.Field, Reason: fe.Reason})
+	case errors.As(err, &pe):
+		return web.Invalid(web.FieldError{Field: field, Reason: fmt.Sprintf(
+			"no planetary hours on %s at latitude %.3f: %s (the Sun does not both rise and set)", pe.Date, pe.Lat, strings.ReplaceAll(pe.Kind, "_", " "))}).
+			WithCode("POLAR_DAY").With("polar", pe.Kind)
+	case errors.Is(err, ephemeris.ErrOutOfRange):
+		return web.Invalid(web.FieldError{Field: field, Reason: "lies outside the Swiss Ephemeris files (1800-01-01 to 2400-01-11)"}).WithCode("OUT_OF_EPHEMERIS")
+	case errors.Is(err, engine.ErrUnknownActivity):
+		return web.Invalid(web.FieldError{Field: "activity", Reason: "no activity matches (see GET /api/v1/activities)"})
+	}
+	return err
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// errEphemerisMissing answers every computing endpoint when the ephemeris files did not open.
+func errEphemerisMissing(cause error) error {
+	return web.NewProblem(http.StatusServiceUnavailable,
+		"the Swiss Ephemeris files are not available on this server ("+cause.Error()+"); install swe-basic-data or set ALORIG_EPHE_PATH").
+		WithCode("EPHEMERIS_UNAVAILABLE")
+}
