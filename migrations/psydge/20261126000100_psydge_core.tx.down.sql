@@ -1,0 +1,10 @@
+DROP TABLE idempotency_keys;
+DROP TABLE signals;
+DROP TABLE behavioral_patterns;
+DROP TABLE ai_interactions;
+DROP TABLE reflection_entries;
+DROP TABLE discipline_scores;
+DROP TABLE violations;
+DROP TABLE trades;
+DROP TABLE discipline_configs;
+DROP TABLE broker_connections;

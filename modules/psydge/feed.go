@@ -1,0 +1,206 @@
+package psydge
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/alorig/alorig/modules/psydge/broker"
+	"github.com/alorig/alorig/modules/psydge/live"
+	"github.com/alorig/alorig/modules/psydge/market"
+	"github.com/alorig/alorig/modules/psydge/market/vista"
+	"github.com/alorig/alorig/shared/auth"
+	"github.com/alorig/alorig/shared/cache"
+	"github.com/alorig/alorig/shared/secret"
+	"github.com/alorig/alorig/shared/web"
+	"github.com/labstack/echo/v4"
+)
+
+// priceTTL is the seed's 5 s life of psydge:prices:{symbol}: a stale quote disappears rather
+// than be shown as live.
+const priceTTL = 5 * time.Second
+
+// warmUpSpan is how much paper history the feed walks through at start, so charts and the
+// strategies have bars from the first minute.
+const warmUpSpan = 48 * time.Hour
+
+// onQuote runs for every paper quote: candles, and stop-loss/take-profit on paper accounts.
+func (m *Module) onQuote(q market.Quote) {
+	m.agg.Add(q)
+	for _, pb := range m.brokers.paperAccounts() {
+		pb.OnQuote(q)
+	}
+}
+
+// warmUp walks the feed minute by minute from now − warmUpSpan. The walk is seeded, so every
+// start of the same build at the same minute shows the same history.
+func (m *Module) warmUp(now time.Time) {
+	for t := now.Add(-warmUpSpan).Truncate(time.Minute); t.Before(now); t = t.Add(time.Minute) {
+		m.feed.Step(t)
+	}
+	for _, sym := range m.feed.Symbols() {
+		for _, tf := range market.Timeframes {
+			m.lastTF[sym+"/"+string(tf)] = tf.BucketStart(now)
+		}
+	}
+}
+
+// step advances the paper feed, publishes prices and evaluates Vista on closed bars.
+func (m *Module) step(ctx context.Context, now time.Time) {
+	quotes := m.feed.Step(now)
+	if len(quotes) == 0 {
+		return
+	}
+	err := m.d.KV.Pipelined(ctx, func(p *cache.Pipe) {
+		for _, q := range quotes {
+			b, _ := json.Marshal(q)
+			p.Set(ctx, priceKey(q.Symbol), b, priceTTL)
+			p.Publish(ctx, live.ChannelPrices, q.Symbol+"\n"+string(live.Encode("price", q)))
+		}
+	})
+	if err != nil {
+		m.d.Log.Debug("publish prices", "err", err)
+	}
+	m.evaluateVista(ctx, now)
+}
+
+// evaluateVista runs the four strategies on every series whose bar just closed and stores
+// their GO signals for gate B.
+func (m *Module) evaluateVista(ctx context.Context, now time.Time) {
+	suite := vista.Suite()
+	for _, sym := range m.feed.Symbols() {
+		for _, tf := range market.Timeframes {
+			key := sym + "/" + string(tf)
+			bucket := tf.BucketStart(now)
+			if !m.lastTF[key].Before(bucket) {
+				continue
+			}
+			m.lastTF[key] = bucket
+			candles := market.Closed(m.agg.Candles(sym, tf, time.Time{}, 200), tf, now)
+			sigs, err := vista.EvaluateAll(suite, sym, tf, candles)
+			if err != nil {
+				continue
+			}
+			for _, s := range sigs {
+				if _, err := m.storeVistaSignal(ctx, s); err != nil {
+					m.d.Log.Warn("store signal", "err", err)
+				}
+			}
+		}
+	}
+}
+
+func (m *Module) storeVistaSignal(ctx context.Context, s vista.Signal) (*SignalRow, error) {
+	ind, _ := json.Marshal(s.Indicators)
+	row := &SignalRow{
+		ID:     fmt.Sprintf("%s_%s_%s_%d", s.Strategy, s.Symbol, s.Timeframe, s.GeneratedAt.Unix()),
+		Source: "vista:" + s.Strategy, Symbol: s.Symbol, Timeframe: string(s.Timeframe), Direction: strings.ToUpper(string(s.Direction)),
+		Entry: s.Entry, Stop: s.Stop, Target: s.Target, RMultiple: s.RMultiple, Indicators: ind,
+		IssuedAt: s.GeneratedAt, ValidUntil: s.ValidUntil, CreatedAt: m.d.Clock.Now(),
+	}
+	if _, err := m.d.DB.NewInsert().Model(row).On("CONFLICT (id) DO NOTHING").Exec(ctx); err != nil {
+		return nil, fmt.Errorf("psydge: store signal %s: %w", row.ID, err)
+	}
+	_ = m.d.KV.Publish(ctx, live.ChannelPrices, row.Symbol+"\n"+string(live.Encode("signal", row)))
+	return row, nil
+}
+
+// snapshot is what a live client gets first on every (re)connect: gate status, positions
+// and the latest price of each subscribed symbol.
+func (m *Module) snapshot(ctx context.Context, userID int64, symbols []string) [][]byte {
+	var out [][]byte
+	if l, err := m.loadState(ctx, userID); err == nil {
+		out = append(out, live.Encode("gate", m.gateStatus(l)))
+	} else {
+		out = append(out, live.Encode("gate_unavailable", map[string]string{"code": "GATE_STATE_UNAVAILABLE"}))
+	}
+	if h, err := m.d.KV.HGetAll(ctx, positionsKey(userID)); err == nil && len(h) > 0 {
+		var acct json.RawMessage = []byte(h["account"])
+		ps := []json.RawMessage{}
+		for k, v := range h {
+			if strings.HasPrefix(k, "pos:") {
+				ps = append(ps, json.RawMessage(v))
+			}
+		}
+		if len(acct) == 0 {
+			acct = []byte("null")
+		}
+		out = append(out, live.Encode("positions", map[string]any{"account": acct, "positions": ps}))
+	}
+	for _, s := range symbols {
+		if raw, err := m.d.KV.Get(ctx, priceKey(strings.ToUpper(s))); err == nil {
+			out = append(out, live.Encode("price", json.RawMessage(raw)))
+		}
+	}
+	return out
+}
+
+// ticketTTL bounds a WebSocket ticket: browsers cannot set headers on a WebSocket, so the
+// page trades its Bearer token for a ticket and puts that in the URL, where it may be logged.
+const ticketTTL = 60 * time.Second
+
+var ticketAD = secret.AD("ws_tickets", 0, "ticket")
+
+type wsTicket struct {
+	User int64 `json:"u"`
+	Exp  int64 `json:"exp"`
+}
+
+func (m *Module) wsTicket(c echo.Context) error {
+	u := auth.CurrentUser(c)
+	exp := m.d.Clock.Now().Add(ticketTTL)
+	pt, _ := json.Marshal(wsTicket{User: u.ID, Exp: exp.Unix()})
+	sealed, err := m.d.Keyring.Seal(pt, ticketAD)
+	if err != nil {
+		return fmt.Errorf("psydge: seal ws ticket: %w", err)
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"ticket": base64.RawURLEncoding.EncodeToString(sealed), "expires_at": exp.UTC()})
+}
+
+func (m *Module) ticketUser(raw string) (int64, error) {
+	b, err := base64.RawURLEncoding.DecodeString(raw)
+	if err != nil {
+		return 0, errUnauthenticated
+	}
+	pt, err := m.d.Keyring.Open(b, ticketAD)
+	if err != nil {
+		return 0, errUnauthenticated
+	}
+	var t wsTicket
+	if json.Unmarshal(pt, &t) != nil || m.d.Clock.Now().Unix() >= t.Exp {
+		return 0, errUnauthenticated
+	}
+	return t.User, nil
+}
+
+// serveWS authenticates by Bearer token or ?ticket= (never by cookie) and hands the
+// connection to the hub. ?symbols=EURUSD,XAUUSD subscribes at once.
+func (m *Module) serveWS(c echo.Context) error {
+	var uid int64
+	if strings.HasPrefix(c.Request().Header.Get("Authorization"), "Bearer ") {
+		if u := auth.CurrentUser(c); u != nil {
+			uid = u.ID
+		}
+	} else if t := c.QueryParam("ticket"); t != "" {
+		id, err := m.ticketUser(t)
+		if err != nil {
+			return web.Unauthorized("the ticket is invalid or expired: POST /api/v1/ws/ticket for a new one").WithCode("INVALID_TICKET")
+		}
+		uid = id
+	}
+	if uid == 0 {
+		return web.Unauthorized("send a Bearer token or ?ticket= from POST /api/v1/ws/ticket").WithCode("UNAUTHENTICATED")
+	}
+	var symbols []string
+	if s := c.QueryParam("symbols"); s != "" {
+		symbols = strings.Split(s, ",")
+	}
+	_ = m.hub.Serve(c.Response(), c.Request(), uid, symbols)
+	return nil
+}
+
+var _ = broker.Buy
