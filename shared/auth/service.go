@@ -229,20 +229,18 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*User, *Sessi
 		return nil, nil, ErrUnauthenticated
 	}
 	now := s.clock.Now()
-	sess := new(Session)
-	err := s.db.NewSelect().Model(sess).Where("token_hash = ?", digest(token)).
-		Where("revoked_at IS NULL").Where("expires_at > ?", now).Scan(ctx)
+	sess, u := new(Session), new(User)
+	// One round trip: the session and its user are read together on every authenticated request.
+	err := s.db.QueryRowContext(ctx, `SELECT s.id, s.user_id, s.csrf_secret, s.user_agent, s.ip, s.created_at, s.last_seen_at,
+			s.expires_at, u.id, u.email, u.password_hash, u.display_name, u.role, u.anonymous, u.created_at, u.updated_at
+		FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.disabled_at IS NULL`, digest(token), now).
+		Scan(&sess.ID, &sess.UserID, &sess.CSRFSecret, &sess.UserAgent, &sess.IP, &sess.CreatedAt, &sess.LastSeenAt,
+			&sess.ExpiresAt, &u.ID, &u.Email, &u.PasswordHash, &u.DisplayName, &u.Role, &u.Anonymous, &u.CreatedAt, &u.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, ErrUnauthenticated
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: authenticate: %w", s.cfg.Module, err)
-	}
-	u := new(User)
-	if err := s.db.NewSelect().Model(u).Where("id = ?", sess.UserID).Where("disabled_at IS NULL").Scan(ctx); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, nil, ErrUnauthenticated
-		}
 		return nil, nil, fmt.Errorf("%s: authenticate: %w", s.cfg.Module, err)
 	}
 	// last_seen_at is advisory; write it at most once a minute to keep reads cheap.
