@@ -1,6 +1,7 @@
 package astrotiming
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -265,7 +266,8 @@ func fieldErr(err error) *engine.FieldError {
 	if err == nil {
 		return nil
 	}
-	if fe, ok := err.(*engine.FieldError); ok {
+	var fe *engine.FieldError
+	if errors.As(err, &fe) {
 		return fe
 	}
 	return &engine.FieldError{Field: "request", Reason: err.Error()}
@@ -309,8 +311,12 @@ func (m *Module) getSearch(c echo.Context) error {
 	if c.QueryParam("from") == "" {
 		from = m.d.Clock.Now() // by default only windows still to come
 	}
+	minScore := q.MinScore
+	if minScore == 0 {
+		minScore = engine.AnyScore // an explicit min_score=0, not the engine's default
+	}
 	res, err := eng.Search(engine.SearchRequest{Activity: q.Activity, Place: q.Place, From: from,
-		Days: q.Days, MinScore: q.MinScore, Limit: q.Limit})
+		Days: q.Days, MinScore: minScore, Limit: q.Limit})
 	if err != nil {
 		return problemOf(err, "from")
 	}

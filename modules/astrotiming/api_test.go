@@ -2,6 +2,7 @@ package astrotiming_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"sync"
@@ -73,6 +74,8 @@ func TestAPIEndpoints(t *testing.T) {
 			Status: 422, Contains: []string{`"field":"items[1].at"`}},
 		{Name: "search", Host: host, Path: "/api/v1/search?activity=writing&" + lahore + "&from=2026-03-11&to=2026-03-17&min_score=50", Header: k, Status: 200,
 			Contains: []string{`"windows":[`, `"min_score":50`, `"hours_scanned":`}},
+		{Name: "search with min_score=0 keeps every hour", Host: host, Path: "/api/v1/search?activity=writing&" + lahore + "&from=2026-03-11&to=2026-03-12&min_score=0", Header: k, Status: 200,
+			Contains: []string{`"min_score":0,`}, NotContains: []string{`"min_score":60`}},
 		{Name: "activities", Host: host, Path: "/api/v1/activities?q=contract", Header: k, Status: 200, Contains: []string{`"key":"sign_contract"`, `"arabic_name":"Utarid"`}},
 		{Name: "schedule and save", Method: "POST", Host: host, Path: "/api/v1/schedule", Header: k,
 			Body:   `{"lat":31.5497,"lng":74.3436,"tz":"Asia/Karachi","from":"2026-03-12","days":3,"save":true,"items":[{"id":"a","activity":"writing","duration_minutes":60,"priority":2},{"id":"b","activity":"exercise","duration_minutes":45}]}`,
@@ -115,6 +118,8 @@ func TestBadInputNamesTheField(t *testing.T) {
 	}
 	env.Run(t, []testkit.Scenario{
 		bad("lat out of range", "/api/v1/hours?lat=91&lng=74&tz=Asia/Karachi", "lat"),
+		bad("every bad place field at once", "/api/v1/hours?lat=north&lng=999&tz=Mars/Olympus", "lat", `"field":"lng"`, `"field":"tz"`),
+		bad("missing place fields at once", "/api/v1/now", "lat", `"field":"lng"`, `"field":"tz"`),
 		bad("lat not a number", "/api/v1/hours?lat=north&lng=74&tz=Asia/Karachi", "lat"),
 		bad("lat missing", "/api/v1/hours?lng=74&tz=Asia/Karachi", "lat"),
 		bad("lng out of range", "/api/v1/now?lat=31&lng=-181&tz=Asia/Karachi", "lng"),
@@ -284,7 +289,9 @@ func TestConsumerPage(t *testing.T) {
 			Contains: []string{"<!doctype html>", "Planetary hours in Lahore", "Wednesday 2026-03-11", "Asia/Karachi", `id="countdown"`, "Mercury (Utarid)", "The 24 hours", "Alorig · astrotiming", `<option value="writing" selected>Write</option>`}},
 		{Name: "city picker", Host: host, Path: "/?city=London&activity=wedding", Status: 200, Contains: []string{"Planetary hours in London", "Europe/London", "Wedding"}},
 		{Name: "coordinates", Host: host, Path: "/?lat=40.7128&lng=-74.006&tz=America/New_York", Status: 200, Contains: []string{"40.713, -74.006", "America/New_York"}},
-		{Name: "bad coordinates", Host: host, Path: "/?lat=100&lng=0&tz=UTC", Status: 422, Contains: []string{"lat", "between -90 and 90"}},
+		{Name: "bad coordinates", Host: host, Path: "/?lat=100&lng=0&tz=UTC", Status: 422, Contains: []string{"Latitude: must be a number between -90 and 90."},
+			NotContains: []string{"astrotiming: lat"}},
+		{Name: "bad zone", Host: host, Path: "/?lat=31&lng=74&tz=Mars/Base", Status: 422, Contains: []string{"Time zone: "}, NotContains: []string{"astrotiming: tz"}},
 		{Name: "polar", Host: host, Path: "/?lat=89&lng=0&tz=UTC", Status: 422, Contains: []string{"No planetary hours here today"}},
 	})
 	tok := register(t, env)
@@ -324,4 +331,44 @@ func TestConcurrentChargesAreExact(t *testing.T) {
 	}
 	free := astrotiming.Tiers["free"].PerMinute
 	require.Equal(t, map[int]int{200: 2 * free, 429: 2 * (perKey - free)}, count)
+}
+
+// A caller cannot make the nightly job or the delivery queue grow without bound.
+func TestLocationsAndWebhooksAreCapped(t *testing.T) {
+	t.Parallel()
+	env, _ := start(t)
+	tok := register(t, env)
+	for i := range astrotiming.MaxSavedLocations {
+		res, body := env.Do("POST", host, "/api/v1/locations", bearer(tok), fmt.Sprintf(`{"name":"P%d","lat":31.5,"lng":74.3,"tz":"Asia/Karachi"}`, i))
+		require.Equal(t, http.StatusCreated, res.StatusCode, body)
+	}
+	res, body := env.Do("POST", host, "/api/v1/locations", bearer(tok), `{"name":"One more","lat":31.5,"lng":74.3,"tz":"Asia/Karachi"}`)
+	require.Equal(t, http.StatusConflict, res.StatusCode, body)
+	require.Contains(t, body, `"code":"LOCATION_LIMIT"`)
+	res, body = env.Do("DELETE", host, "/api/v1/locations/1", bearer(tok), "")
+	require.Equal(t, http.StatusNoContent, res.StatusCode, body)
+	res, body = env.Do("POST", host, "/api/v1/locations", bearer(tok), `{"name":"One more","lat":31.5,"lng":74.3,"tz":"Asia/Karachi"}`)
+	require.Equal(t, http.StatusCreated, res.StatusCode, body)
+
+	key := apiKey(newKey(t, env, tok, "developer"))
+	hook := `{"url":"https://example.com/hook","activity":"writing","lat":31.5497,"lng":74.3436,"tz":"Asia/Karachi","days":1,"limit":1}`
+	var firstID int64
+	for i := range astrotiming.MaxWebhooksPerKey {
+		res, body := env.Do("POST", host, "/api/v1/webhooks", key, hook)
+		require.Equal(t, http.StatusCreated, res.StatusCode, body)
+		if i == 0 {
+			firstID = decode[struct {
+				Webhook struct {
+					ID int64 `json:"id"`
+				} `json:"webhook"`
+			}](t, body).Webhook.ID
+		}
+	}
+	res, body = env.Do("POST", host, "/api/v1/webhooks", key, hook)
+	require.Equal(t, http.StatusConflict, res.StatusCode, body)
+	require.Contains(t, body, `"code":"WEBHOOK_LIMIT"`)
+	res, body = env.Do("DELETE", host, fmt.Sprintf("/api/v1/webhooks/%d", firstID), key, "")
+	require.Equal(t, http.StatusNoContent, res.StatusCode, body)
+	res, body = env.Do("POST", host, "/api/v1/webhooks", key, hook)
+	require.Equal(t, http.StatusCreated, res.StatusCode, body)
 }

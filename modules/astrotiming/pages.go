@@ -80,7 +80,7 @@ func (m *Module) dayPage(c echo.Context) error {
 	}
 	p, err := placeQuery(url.Values{"lat": {city.Lat}, "lng": {city.Lng}, "tz": {city.TZ}}, true)
 	if err != nil {
-		return fail(http.StatusUnprocessableEntity, err.Error())
+		return fail(http.StatusUnprocessableEntity, placeMessage(err))
 	}
 	if page.Place == "" {
 		page.Place = strconv.FormatFloat(p.Lat, 'f', 3, 64) + ", " + strconv.FormatFloat(p.Lng, 'f', 3, 64)
@@ -131,4 +131,18 @@ func (m *Module) dayPage(c echo.Context) error {
 			}}
 	}
 	return web.Render(c, http.StatusOK, views.DayPage(page))
+}
+
+// placeMessage words a bad place for the page's readers, with the form's own labels instead of
+// the error's package prefix and query names.
+func placeMessage(err error) string {
+	var fe *engine.FieldError
+	if !errors.As(err, &fe) {
+		return "This place cannot be used; check the latitude, longitude and time zone."
+	}
+	label := map[string]string{"lat": "Latitude", "lng": "Longitude", "tz": "Time zone"}[fe.Field]
+	if label == "" {
+		label = fe.Field
+	}
+	return label + ": " + fe.Reason + "."
 }

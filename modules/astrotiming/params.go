@@ -37,20 +37,60 @@ func placeQuery(q url.Values, tzRequired bool) (engine.Place, error) {
 	if tz == "" && !tzRequired {
 		tz = "UTC"
 	}
-	for _, f := range []string{"lat", "lng"} {
-		if q.Get(f) == "" {
-			return engine.Place{}, &engine.FieldError{Field: f, Reason: "is required"}
+	// Each of the three is checked on its own, so one answer names every bad field.
+	var errs fieldErrors
+	add := func(err error) {
+		var fe *engine.FieldError
+		if errors.As(err, &fe) {
+			errs = append(errs, fe)
 		}
 	}
-	if tz == "" {
-		return engine.Place{}, &engine.FieldError{Field: "tz", Reason: "is required (an IANA zone such as Asia/Karachi)"}
+	var p engine.Place
+	var err error
+	if q.Get("lat") == "" {
+		add(&engine.FieldError{Field: "lat", Reason: "is required"})
+	} else if p.Lat, err = engine.ParseLat(q.Get("lat")); err != nil {
+		add(err)
 	}
-	p, err := engine.ParsePlace(q.Get("lat"), q.Get("lng"), tz)
-	if err != nil {
-		return engine.Place{}, err
+	if q.Get("lng") == "" {
+		add(&engine.FieldError{Field: "lng", Reason: "is required"})
+	} else if p.Lng, err = engine.ParseLng(q.Get("lng")); err != nil {
+		add(err)
+	}
+	if tz == "" {
+		add(&engine.FieldError{Field: "tz", Reason: "is required (an IANA zone such as Asia/Karachi)"})
+	} else if p.Zone, err = engine.ParseZone(tz); err != nil {
+		add(err)
+	}
+	switch len(errs) {
+	case 0:
+	case 1:
+		return engine.Place{}, errs[0]
+	default:
+		return engine.Place{}, errs
 	}
 	p.Lat, p.Lng = RoundCoord(p.Lat), RoundCoord(p.Lng)
 	return p, nil
+}
+
+// fieldErrors is several bad query fields at once. errors.As finds the first as a
+// *engine.FieldError, so code that reports one field keeps working.
+type fieldErrors []*engine.FieldError
+
+func (f fieldErrors) Error() string {
+	parts := make([]string, len(f))
+	for i, fe := range f {
+		parts[i] = fe.Error()
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (f fieldErrors) Unwrap() []error {
+	out := make([]error, len(f))
+	for i, fe := range f {
+		out[i] = fe
+	}
+	return out
 }
 
 // instantQuery reads an RFC 3339 instant; empty means now.
@@ -194,9 +234,16 @@ func ParseTQSQuery(q url.Values, now time.Time) (TQSQuery, error) {
 func problemOf(err error, field string) error {
 	var fe *engine.FieldError
 	var pe *engine.PolarError
+	var fes fieldErrors
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &fes):
+		list := make([]web.FieldError, len(fes))
+		for i, fe := range fes {
+			list[i] = web.FieldError{Field: fe.Field, Reason: fe.Reason}
+		}
+		return web.Invalid(list...)
 	case errors.As(err, &fe):
 		return web.Invalid(web.FieldError{Field: fe.Field, Reason: fe.Reason})
 	case errors.As(err, &pe):

@@ -17,6 +17,13 @@ import (
 	"github.com/uptrace/bun"
 )
 
+// Caps on what one caller may keep: each saved location costs the nightly job a day of hours, and
+// each webhook up to MaxSearchLimit scheduled deliveries, so neither may grow without bound.
+const (
+	MaxSavedLocations = 100
+	MaxWebhooksPerKey = 25
+)
+
 // SavedLocation is a row of locations: a named place a user keeps (the nightly job
 // pre-computes its hours).
 type SavedLocation struct {
@@ -104,6 +111,13 @@ func (m *Module) createLocation(c echo.Context) error {
 	var in LocationInput
 	if err := web.BindJSON(c, &in); err != nil {
 		return err
+	}
+	n, err := m.d.DB.NewSelect().Model((*SavedLocation)(nil)).Where("user_id = ?", caller(c).UserID).Count(c.Request().Context())
+	if err != nil {
+		return fmt.Errorf("astrotiming: count locations: %w", err)
+	}
+	if n >= MaxSavedLocations {
+		return web.Conflict(fmt.Sprintf("you already keep %d locations, the most allowed; delete one first", MaxSavedLocations)).WithCode("LOCATION_LIMIT")
 	}
 	l := &SavedLocation{UserID: caller(c).UserID, Name: in.Name, Latitude: in.place.Lat, Longitude: in.place.Lng,
 		Timezone: in.place.Zone.String(), CreatedAt: m.d.Clock.Now()}

@@ -151,6 +151,13 @@ func (m *Module) createWebhook(c echo.Context) error {
 	if err := web.BindJSON(c, &in); err != nil {
 		return err
 	}
+	n, err := m.d.DB.NewSelect().Model((*Webhook)(nil)).Where("api_key_id = ?", cl.Key.ID).Where("disabled_at IS NULL").Count(c.Request().Context())
+	if err != nil {
+		return fmt.Errorf("astrotiming: count webhooks: %w", err)
+	}
+	if n >= MaxWebhooksPerKey {
+		return web.Conflict(fmt.Sprintf("this key already has %d webhooks, the most allowed; delete one first", MaxWebhooksPerKey)).WithCode("WEBHOOK_LIMIT")
+	}
 	now := m.d.Clock.Now()
 	res, err := eng.Search(engine.SearchRequest{Activity: in.act, Place: in.place, From: now, Days: in.Days, MinScore: in.MinScore, Limit: in.Limit})
 	if err != nil {

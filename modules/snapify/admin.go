@@ -79,12 +79,16 @@ func (m *Module) adminStoreChange(c echo.Context, set func(q *bun.UpdateQuery) *
 
 func (m *Module) adminVerify(c echo.Context) error {
 	var req struct {
-		Verified bool `json:"verified"`
+		Verified *bool `json:"verified"`
 	}
 	if err := web.BindJSON(c, &req); err != nil {
 		return err
 	}
-	return m.adminStoreChange(c, func(q *bun.UpdateQuery) *bun.UpdateQuery { return q.Set("verified = ?", req.Verified) })
+	// Required: a POST to ".../verify" with an empty object must not silently remove the badge.
+	if req.Verified == nil {
+		return web.Invalid(web.FieldError{Field: "verified", Reason: "is required: true sets the badge, false clears it"})
+	}
+	return m.adminStoreChange(c, func(q *bun.UpdateQuery) *bun.UpdateQuery { return q.Set("verified = ?", *req.Verified) })
 }
 
 func (m *Module) adminSuspend(c echo.Context) error {

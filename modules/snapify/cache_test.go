@@ -112,6 +112,8 @@ func TestAdminVerifiesSuspendsAndModerates(t *testing.T) {
 		{Name: "metrics", Host: host, Path: "/api/v1/admin/metrics", Header: admin, Status: 200, Contains: []string{`"stores":3`, `"pro_stores":1`, `"products":38`}},
 		{Name: "unverified list", Host: host, Path: "/api/v1/admin/stores?filter=unverified", Header: admin, Status: 200,
 			Contains: []string{"noor-boutique"}, NotContains: []string{"ali-fabrics"}},
+		{Name: "verify needs the flag", Method: "POST", Host: host, Path: fmt.Sprintf("/api/v1/admin/stores/%d/verify", storeID), Header: admin,
+			Body: `{}`, Status: 422, Contains: []string{`"field":"verified"`}},
 		{Name: "verify", Method: "POST", Host: host, Path: fmt.Sprintf("/api/v1/admin/stores/%d/verify", storeID), Header: admin,
 			Body: `{"verified":true}`, Status: 200, Contains: []string{`"verified":true`}},
 		{Name: "moderate", Method: "POST", Host: host, Path: fmt.Sprintf("/api/v1/admin/products/%d/moderate", productID), Header: admin,

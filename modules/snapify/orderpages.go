@@ -3,6 +3,7 @@ package snapify
 import (
 	"context"
 	"errors"
+	"mime"
 	"net/http"
 	"strconv"
 
@@ -70,7 +71,7 @@ func (m *Module) orderForm(c echo.Context) error {
 	}
 	p, err := productBySlug(c.Request().Context(), m.d.DB, s.Tenant(), c.QueryParam("product"))
 	if errors.Is(err, database.ErrNotFound) || (err == nil && p.Status != "active") {
-		return m.platformNotFound(c)
+		return m.productGone(c, s, st)
 	}
 	if err != nil {
 		return err
@@ -116,6 +117,10 @@ func (m *Module) buyerPOST(c echo.Context) error {
 	if !ok {
 		return web.NotFound("nothing accepts a POST here")
 	}
+	// Only the HTML form posts here; JSON would read as an empty form and look like a vanished product.
+	if mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType)); mt != "application/x-www-form-urlencoded" && mt != "multipart/form-data" {
+		return web.NewProblem(http.StatusUnsupportedMediaType, "orders are placed with the store's order form (application/x-www-form-urlencoded)")
+	}
 	ctx := c.Request().Context()
 	if res, err := m.d.KV.Allow(ctx, "order:"+c.RealIP(), orderRateLimit, m.d.Clock.Now()); err == nil && !res.Allowed {
 		p := web.NewProblem(http.StatusTooManyRequests, "too many orders from this connection; wait a minute and try again").WithCode("RATE_LIMITED")
@@ -124,7 +129,8 @@ func (m *Module) buyerPOST(c echo.Context) error {
 	}
 	p, err := productBySlug(ctx, m.d.DB, s.Tenant(), c.FormValue("product"))
 	if errors.Is(err, database.ErrNotFound) {
-		return web.NotFound("this product is no longer in the store")
+		// A buyer's browser posted this form: answer with the store's page, not JSON.
+		return m.productGone(c, s, st)
 	}
 	if err != nil {
 		return err
@@ -150,6 +156,22 @@ func (m *Module) buyerPOST(c echo.Context) error {
 	return m.renderConfirmation(ctx, c, s, st, o)
 }
 
+// productGone is the store's own "not found" page, for an order of a product that was deleted or
+// hidden after the buyer opened it.
+func (m *Module) productGone(c echo.Context, s *Store, st site) error {
+	ctx := c.Request().Context()
+	cats, err := listCategories(ctx, m.d.DB, s.Tenant())
+	if err != nil {
+		return err
+	}
+	r, err := m.storeNotFound(ctx, m.viewStore(s, cats, st))
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.Blob(r.status, r.contentType, r.body)
+}
+
 func (m *Module) renderConfirmation(ctx context.Context, c echo.Context, s *Store, st site, o *Order) error {
 	cats, err := listCategories(ctx, m.d.DB, s.Tenant())
 	if err != nil {
@@ -157,7 +179,16 @@ func (m *Module) renderConfirmation(ctx context.Context, c echo.Context, s *Stor
 	}
 	lines := make([]sv.OrderLine, 0, len(o.Lines))
 	for _, l := range o.Lines {
-		lines = append(lines, sv.OrderLine{Title: l.Title, Options: l.Options, Quantity: l.Quantity, UnitPaisa: l.UnitPaisa, TotalPaisa: l.TotalPaisa})
+		line := sv.OrderLine{Title: l.Title, Options: l.Options, Quantity: l.Quantity, UnitPaisa: l.UnitPaisa, TotalPaisa: l.TotalPaisa}
+		// The snapshot keeps prices, not photos: show the product's current photo while it exists.
+		p, err := productByID(ctx, m.d.DB, s.Tenant(), l.ProductID)
+		if err != nil && !errors.Is(err, database.ErrNotFound) {
+			return err
+		}
+		if err == nil && len(p.Images) > 0 {
+			line.Image = m.image(p.Images[0], st)
+		}
+		lines = append(lines, line)
 	}
 	phone := o.BuyerPhone
 	if p, err := rules.ParsePhone(phone); err == nil {

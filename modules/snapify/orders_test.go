@@ -48,6 +48,9 @@ func TestOrderFromFormToSellerAndWhatsApp(t *testing.T) {
 	require.NotContains(t, body, "<b>Khan</b>")
 	// Two suits at Rs 3,499 and Rs 200 delivery.
 	require.Contains(t, body, "Rs 7,198")
+	yours := between(body, `aria-label="Your order"`, `</section>`)
+	require.Contains(t, yours, "<img", "the confirmation shows the product's photo")
+	require.NotContains(t, yours, `class="noimg"`)
 
 	// The same form sent again (a double tap, a retry on a flaky line) is the same order.
 	res, body = env.Do("POST", host, "/ali-fabrics/order", form(post), post.Encode())
@@ -123,6 +126,29 @@ func TestOrderFormRejectsBadInputClearly(t *testing.T) {
 	res, body = env.Do("POST", host, "/ali-fabrics/order", form(post), post.Encode())
 	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
 	require.Contains(t, body, "left in stock")
+}
+
+// The order form is posted by a buyer's browser: a product deleted since the page was opened gets
+// the store's HTML page, and a body that is not a form is refused as such instead of reading as an
+// empty form.
+func TestOrderFormForAVanishedProductOrNotAForm(t *testing.T) {
+	t.Parallel()
+	env, _ := seeded(t)
+	post := url.Values{"product": {"no-such-product"}, "qty": {"1"}, "idempotency_key": {"0123456789abcdef1"},
+		"name": {"Ali Raza"}, "phone": {"0300 1234567"}, "address": {"House 1, Street 2, Lahore"}}
+	res, body := env.Do("POST", host, "/ali-fabrics/order", form(post), post.Encode())
+	require.Equal(t, http.StatusNotFound, res.StatusCode)
+	require.Contains(t, res.Header.Get("Content-Type"), "text/html")
+	require.Contains(t, body, "Ali Fabrics")
+
+	res, body = env.Do("GET", host, "/ali-fabrics/order?product=no-such-product", nil, "")
+	require.Equal(t, http.StatusNotFound, res.StatusCode)
+	require.Contains(t, body, "Ali Fabrics", "the store's own not-found page")
+
+	res, body = env.Do("POST", host, "/ali-fabrics/order", map[string]string{"Content-Type": "application/json"},
+		`{"product":"printed-lawn-2-piece-teal","qty":1}`)
+	require.Equal(t, http.StatusUnsupportedMediaType, res.StatusCode, body)
+	require.Contains(t, res.Header.Get("Content-Type"), "application/problem+json")
 }
 
 func TestConcurrentReplaysMakeOneOrder(t *testing.T) {

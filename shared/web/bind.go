@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -77,8 +79,9 @@ func jsonProblem(err error) *Problem {
 		if field == "" {
 			field = "(body)"
 		}
-		p := BadRequest(fmt.Sprintf("field %q must be %s, not %s", field, typ.Type.String(), typ.Value))
-		p.Errors = []FieldError{{Field: field, Reason: "must be " + typ.Type.String()}}
+		want := jsonKind(typ.Type)
+		p := BadRequest(fmt.Sprintf("field %q must be %s, not %s", field, want, typ.Value))
+		p.Errors = []FieldError{{Field: field, Reason: "must be " + want}}
 		return p
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return BadRequest("malformed JSON: the body ends in the middle of a value")
@@ -89,5 +92,37 @@ func jsonProblem(err error) *Problem {
 		return p
 	default:
 		return BadRequest("malformed JSON: " + err.Error())
+	}
+}
+
+// jsonKind says in JSON's own terms what a Go type accepts, so a type error tells the client
+// what to send without naming the server's Go types.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		bits := t.Bits()
+		return fmt.Sprintf("a whole number from %d to %d", int64(-1)<<(bits-1), int64(math.MaxInt64>>(64-bits)))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return fmt.Sprintf("a whole number from 0 to %d", uint64(math.MaxUint64>>(64-t.Bits())))
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return "a base64 string"
+		}
+		return "an array"
+	case reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	default:
+		return "a different JSON value"
 	}
 }

@@ -8,7 +8,10 @@ import (
 
 // Search limits.
 const (
-	DefaultMinScore     = 60
+	DefaultMinScore = 60
+	// AnyScore asks for a minimum of 0 (every hour qualifies): MinScore's zero value already
+	// means DefaultMinScore, so callers that were given an explicit 0 pass this instead.
+	AnyScore            = -1
 	DefaultSearchLimit  = 10
 	MaxSearchLimit      = 100
 	DefaultSearchDays   = 7
@@ -24,7 +27,7 @@ type SearchRequest struct {
 	Place    Place
 	From     time.Time
 	Days     int // 1–90; 0 means DefaultSearchDays
-	MinScore int // 0–100; 0 means DefaultMinScore
+	MinScore int // 1–100; 0 means DefaultMinScore, AnyScore means 0
 	Limit    int // 0 means DefaultSearchLimit
 }
 
@@ -63,8 +66,11 @@ func (r *SearchRequest) normalise() error {
 	if r.Days < 1 || r.Days > MaxRangeDays {
 		return &FieldError{Field: "days", Reason: fmt.Sprintf("must be between 1 and %d", MaxRangeDays)}
 	}
-	if r.MinScore == 0 {
+	switch r.MinScore {
+	case 0:
 		r.MinScore = DefaultMinScore
+	case AnyScore:
+		r.MinScore = 0
 	}
 	if r.MinScore < 0 || r.MinScore > 100 {
 		return &FieldError{Field: "min_score", Reason: "must be between 0 and 100"}

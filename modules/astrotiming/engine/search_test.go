@@ -219,3 +219,24 @@ func TestCheckPlanFlagsOverlapsAndUnfavourableEntries(t *testing.T) {
 		require.False(t, (Span{alt.Start, alt.End}).overlaps(Span{entries[1].Start, entries[1].End}))
 	}
 }
+
+// MinScore's zero value means the default; AnyScore is how a caller asks for a real minimum of 0,
+// under which every hour qualifies and the whole range is one window.
+func TestSearchAnyScoreKeepsEveryHour(t *testing.T) {
+	t.Parallel()
+	e := newEngine(t)
+	act, err := LookupActivity("writing")
+	require.NoError(t, err)
+	from := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	res, err := e.Search(SearchRequest{Activity: act, Place: karachi, From: from, Days: 2, MinScore: AnyScore, Limit: 100})
+	require.NoError(t, err)
+	require.Equal(t, 0, res.MinScore)
+	require.Len(t, res.Windows, 1)
+	require.Equal(t, from, res.Windows[0].Start)
+	require.Equal(t, res.To, res.Windows[0].End)
+	require.Len(t, res.Windows[0].Hours, res.Hours)
+
+	def, err := e.Search(SearchRequest{Activity: act, Place: karachi, From: from, Days: 2, Limit: 100})
+	require.NoError(t, err)
+	require.Equal(t, DefaultMinScore, def.MinScore)
+}
