@@ -35,9 +35,10 @@ help: ## list the targets
 run: deps build ## services, migrate, seed, then serve every module and the worker on ADDR
 	@$(with_services)
 	export ALORIG_ENV="$${ALORIG_ENV:-development}"
-	# Sitemaps and share links point at the local address instead of https://snapify.pk.
+	# Sitemaps, share links and ICS feed links point at the local address, not the public domains.
 	addr='$(ADDR)'
 	export ALORIG_SNAPIFY_PUBLIC_URL="$${ALORIG_SNAPIFY_PUBLIC_URL:-http://snapify.localhost:$${addr##*:}}"
+	export ALORIG_ASTROTIMING_PUBLIC_URL="$${ALORIG_ASTROTIMING_PUBLIC_URL:-http://astrotiming.localhost:$${addr##*:}}"
 	echo "+ $(BIN) migrate --all"
 	$(BIN) migrate --all
 	echo "+ $(BIN) seed --all"

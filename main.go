@@ -319,9 +319,9 @@ func adminServers(ctx context.Context, rt *platform.Runtime, reg *prometheus.Reg
 	if err != nil {
 		return nil, err
 	}
-	ln, err := platform.Listen(cfg.AdminAddr)
+	ln, err := platform.Listen(cfg.AdminAddr, "ALORIG_ADMIN_ADDR to another address, or off")
 	if err != nil {
-		return nil, fmt.Errorf("admin listener: %w (set ALORIG_ADMIN_ADDR, or off)", err)
+		return nil, fmt.Errorf("admin listener: %w", err)
 	}
 	servers[ln] = platform.NewServer(h)
 	return servers, nil
@@ -350,7 +350,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, clk clock.
 	if err := startChecks(ctx, rt); err != nil {
 		return fail(err)
 	}
-	ln, err := platform.Listen(addr)
+	ln, err := platform.Listen(addr, "--addr")
 	if err != nil {
 		return fail(err)
 	}

@@ -44,6 +44,11 @@ func Routes(g *echo.Group, s *Service, tiers map[string]Tier) {
 		if err := web.BindJSON(c, &req); err != nil {
 			return err
 		}
+		// Sign-up necessarily says whether an email is taken; the per-IP limit keeps that from
+		// becoming a way to test addresses in bulk.
+		if err := s.limit(c.Request().Context(), "register:ip:"+c.RealIP(), s.cfg.PerIP, s.clock.Now()); err != nil {
+			return Problem(err)
+		}
 		u, err := s.Register(c.Request().Context(), req.Email, req.Password, req.DisplayName)
 		if err != nil {
 			return Problem(err)

@@ -63,7 +63,8 @@ func lockKey(name string) int64 {
 }
 
 // Migrate applies the module's pending SQL migrations and then River's, holding a PostgreSQL
-// advisory lock for the whole run so concurrent runs are safe. It returns the names applied.
+// advisory lock for the whole run so concurrent runs are safe. It returns the names applied
+// (the migrate command prints them; the log has them at debug level).
 func Migrate(ctx context.Context, db *bun.DB, sources []fs.FS, log *slog.Logger) ([]string, error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
@@ -94,7 +95,7 @@ func Migrate(ctx context.Context, db *bun.DB, sources []fs.FS, log *slog.Logger)
 	}
 	for _, mig := range group.Migrations {
 		applied = append(applied, mig.Name+"_"+mig.Comment)
-		log.Info("migration applied", "database", dbName, "migration", mig.Name+"_"+mig.Comment)
+		log.Debug("migration applied", "database", dbName, "migration", mig.Name+"_"+mig.Comment)
 	}
 
 	rm, err := rivermigrate.New(riverdatabasesql.New(db.DB), &rivermigrate.Config{Logger: quiet(log)})
@@ -108,7 +109,7 @@ func Migrate(ctx context.Context, db *bun.DB, sources []fs.FS, log *slog.Logger)
 	for _, v := range res.Versions {
 		name := fmt.Sprintf("river_%03d_%s", v.Version, strings.ReplaceAll(v.Name, " ", "_"))
 		applied = append(applied, name)
-		log.Info("migration applied", "database", dbName, "migration", name)
+		log.Debug("migration applied", "database", dbName, "migration", name)
 	}
 	return applied, nil
 }

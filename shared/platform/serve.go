@@ -21,11 +21,12 @@ import (
 	"riverqueue.com/riverui"
 )
 
-// Listen binds addr, turning "address already in use" into an actionable message.
-func Listen(addr string) (net.Listener, error) {
+// Listen binds addr, turning "address already in use" into an actionable message; setting
+// names the flag or variable that moves this listener.
+func Listen(addr, setting string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if errors.Is(err, syscall.EADDRINUSE) {
-		return nil, fmt.Errorf("cannot listen on %s: the port is already in use (stop the other process or pass --addr)", addr)
+		return nil, fmt.Errorf("cannot listen on %s: the port is already in use (stop the other process, or set %s)", addr, setting)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot listen on %s: %w", addr, err)

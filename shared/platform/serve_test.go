@@ -63,6 +63,6 @@ func TestListenNamesPortInUse(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	defer ln.Close()
-	_, err = platform.Listen(ln.Addr().String())
+	_, err = platform.Listen(ln.Addr().String(), "--addr")
 	require.ErrorContains(t, err, "already in use")
 }
