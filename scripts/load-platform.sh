@@ -5,6 +5,7 @@
 #
 #   scripts/load-platform.sh            # uses make's private services (or ALORIG_* URLs)
 #   DURATION=10s CONNECTIONS=100 scripts/load-platform.sh
+#   GOMEMLIMIT=96MiB scripts/load-platform.sh   # the soft limit the compose file sets per container
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 DURATION=${DURATION:-30s}
