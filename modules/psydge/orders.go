@@ -177,14 +177,14 @@ func (m *Module) ticketContext(ctx context.Context, userID int64, symbol, tf str
 		lastAck                           sql.NullTime
 		sigJSON                           []byte
 	)
-	err := m.d.DB.NewRaw(`SELECT c.id, c.broker, c.currency, c.server, c.account_number, c.paper_balance, d.config, d.last_ack_at,
+	err := m.d.DB.DB.QueryRowContext(ctx, `SELECT c.id, c.broker, c.currency, c.server, c.account_number, c.paper_balance, d.config, d.last_ack_at,
 		(SELECT coalesce(json_agg(json_build_object('id', s.id, 'source', s.source, 'symbol', s.symbol, 'tf', s.timeframe, 'dir', s.direction, 'at', s.issued_at)), '[]')
-		   FROM (SELECT * FROM signals WHERE symbol = ? AND timeframe = ? AND (user_id IS NULL OR user_id = ?) AND issued_at <= ? AND valid_until > ?
+		   FROM (SELECT * FROM signals WHERE symbol = $1 AND timeframe = $2 AND (user_id IS NULL OR user_id = $3) AND issued_at <= $4 AND valid_until > $4
 		         ORDER BY issued_at DESC LIMIT 4) s)
-		FROM (SELECT ?::bigint AS uid) u
+		FROM (SELECT $3::bigint AS uid) u
 		LEFT JOIN broker_connections c ON c.user_id = u.uid AND c.connection_status <> 'disconnected'
-		LEFT JOIN discipline_configs d ON d.user_id = u.uid`, symbol, tf, userID, now, now, userID).
-		Scan(ctx, &connID, &brokerName, &currency, &server, &acc, &balance, &cfgJSON, &lastAck, &sigJSON)
+		LEFT JOIN discipline_configs d ON d.user_id = u.uid`, symbol, tf, userID, now).
+		Scan(&connID, &brokerName, &currency, &server, &acc, &balance, &cfgJSON, &lastAck, &sigJSON)
 	if err != nil {
 		return nil, fmt.Errorf("psydge: ticket context of user %d: %w", userID, err)
 	}

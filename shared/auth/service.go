@@ -231,10 +231,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*User, *Sessi
 	now := s.clock.Now()
 	sess, u := new(Session), new(User)
 	// One round trip: the session and its user are read together on every authenticated request.
-	err := s.db.QueryRowContext(ctx, `SELECT s.id, s.user_id, s.csrf_secret, s.user_agent, s.ip, s.created_at, s.last_seen_at,
+	// It goes to database/sql with $n parameters (bun would inline them) so pgx prepares it once
+	// per connection and PostgreSQL reuses the plan.
+	err := s.db.DB.QueryRowContext(ctx, `SELECT s.id, s.user_id, s.csrf_secret, s.user_agent, s.ip, s.created_at, s.last_seen_at,
 			s.expires_at, u.id, u.email, u.password_hash, u.display_name, u.role, u.anonymous, u.created_at, u.updated_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.disabled_at IS NULL`, digest(token), now).
+		WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.disabled_at IS NULL`, digest(token), now).
 		Scan(&sess.ID, &sess.UserID, &sess.CSRFSecret, &sess.UserAgent, &sess.IP, &sess.CreatedAt, &sess.LastSeenAt,
 			&sess.ExpiresAt, &u.ID, &u.Email, &u.PasswordHash, &u.DisplayName, &u.Role, &u.Anonymous, &u.CreatedAt, &u.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
