@@ -286,16 +286,28 @@ start_redis() {
 	if port_in_use "$REDIS_PORT"; then
 		REDIS_PORT=$(choose_port "$REDIS_PORT" ALORIG_DEV_REDIS_PORT "$(redis_port_holder "$REDIS_PORT")")
 	fi
-	say "starting the private Redis on 127.0.0.1:$REDIS_PORT ($REDIS_DIR)"
-	# No persistence: the data is as disposable as the PostgreSQL cluster's.
-	redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
-		--daemonize yes --dir "$REDIS_DIR" --pidfile "$REDIS_PIDFILE" \
-		--logfile "$REDIS_DIR/redis.log" </dev/null >&2 ||
-		die "redis-server did not start (log: $REDIS_DIR/redis.log)"
-	printf '%s\n' "$REDIS_PORT" >"$REDIS_PORTFILE"
-	for _ in $(seq 50); do
-		[ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null </dev/null)" = PONG ] && return 0
-		sleep 0.2
+	local attempt
+	for attempt in 1 2 3 4 5; do
+		say "starting the private Redis on 127.0.0.1:$REDIS_PORT ($REDIS_DIR)"
+		# No persistence: the data is as disposable as the PostgreSQL cluster's.
+		redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+			--daemonize yes --dir "$REDIS_DIR" --pidfile "$REDIS_PIDFILE" \
+			--logfile "$REDIS_DIR/redis.log" </dev/null >&2 ||
+			die "redis-server did not start (log: $REDIS_DIR/redis.log)"
+		printf '%s\n' "$REDIS_PORT" >"$REDIS_PORTFILE"
+		for _ in $(seq 50); do
+			[ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null </dev/null)" = PONG ] && return 0
+			grep -q "Failed listening on port $REDIS_PORT " "$REDIS_DIR/redis.log" 2>/dev/null && break
+			sleep 0.2
+		done
+		# The defaults lie in the kernel's ephemeral range: an outgoing connection can hold the
+		# port although nothing listens on it. Move on unless the user fixed the port.
+		if [ -z "${ALORIG_DEV_REDIS_PORT:-}" ] && grep -q "Failed listening on port $REDIS_PORT " "$REDIS_DIR/redis.log" 2>/dev/null; then
+			say "127.0.0.1:$REDIS_PORT could not be bound (attempt $attempt); trying the next free port"
+			REDIS_PORT=$(next_free_port $((REDIS_PORT + 1))) || die "no free port near $REDIS_PORT; set ALORIG_DEV_REDIS_PORT"
+			continue
+		fi
+		break
 	done
 	die "the private Redis did not answer within 10s: $(tail -n 1 "$REDIS_DIR/redis.log" 2>/dev/null) (log: $REDIS_DIR/redis.log)"
 }
