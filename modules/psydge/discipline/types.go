@@ -2,6 +2,7 @@ package discipline
 
 import (
 	"fmt"
+	"github.com/alorig/alorig/modules/psydge/market"
 	"strings"
 	"time"
 )
@@ -52,45 +53,23 @@ func ParseDirection(s string) (Direction, error) {
 	return 0, fmt.Errorf("discipline: direction %q: want BUY or SELL", s)
 }
 
-// Timeframe is a chart timeframe, M1 to D1 as in the Vista strategy suite.
-type Timeframe string
+// Timeframe is the chart timeframe of the market package (M1 to D1), so a GO signal built from
+// candles and the gate that checks it speak of the same thing.
+type Timeframe = market.Timeframe
 
+// The timeframes, shortest first.
 const (
-	M1  Timeframe = "M1"
-	M5  Timeframe = "M5"
-	M15 Timeframe = "M15"
-	M30 Timeframe = "M30"
-	H1  Timeframe = "H1"
-	H4  Timeframe = "H4"
-	D1  Timeframe = "D1"
+	M1  = market.M1
+	M5  = market.M5
+	M15 = market.M15
+	M30 = market.M30
+	H1  = market.H1
+	H4  = market.H4
+	D1  = market.D1
 )
 
 // Timeframes lists every timeframe the engine knows, shortest first.
-var Timeframes = []Timeframe{M1, M5, M15, M30, H1, H4, D1}
-
-// Duration is the length of one bar; 0 for an unknown timeframe.
-func (tf Timeframe) Duration() time.Duration {
-	switch tf {
-	case M1:
-		return time.Minute
-	case M5:
-		return 5 * time.Minute
-	case M15:
-		return 15 * time.Minute
-	case M30:
-		return 30 * time.Minute
-	case H1:
-		return time.Hour
-	case H4:
-		return 4 * time.Hour
-	case D1:
-		return 24 * time.Hour
-	}
-	return 0
-}
-
-// Valid reports whether tf is one of Timeframes.
-func (tf Timeframe) Valid() bool { return tf.Duration() > 0 }
+var Timeframes = market.Timeframes
 
 // Gate letters, as the seed names the six buffers.
 const (
