@@ -25,6 +25,7 @@ import (
 	"os/exec"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"sync"
@@ -34,7 +35,6 @@ import (
 
 	"github.com/alorig/alorig/modules/psydge/live"
 	"github.com/alorig/alorig/shared/cache"
-	"github.com/coder/websocket"
 )
 
 type stats struct {
@@ -53,6 +53,7 @@ func main() {
 	clients := flag.Int("clients", 5000, "WebSocket clients (at most 20000)")
 	ticks := flag.Int("ticks", 20, "price ticks to publish")
 	gap := flag.Duration("gap", 200*time.Millisecond, "time between ticks")
+	cpuProfile := flag.String("cpuprofile", "", "write the clients' CPU profile while ticks flow to this file")
 	flag.Parse()
 	raiseFileLimit()
 	if *prefix == "" {
@@ -75,7 +76,7 @@ func main() {
 	if *clients <= 0 || *clients > 20000 || *ticks <= 0 || *ticks > 1000 {
 		fail(errors.New("clients must be 1..20000 and ticks 1..1000"))
 	}
-	run(kv, *addr, *redisURL, *prefix, *clients, *ticks, *gap)
+	run(kv, *addr, *redisURL, *prefix, *clients, *ticks, *gap, *cpuProfile)
 }
 
 func runHub(kv *cache.Keyspace, addr string) {
@@ -123,7 +124,7 @@ func getStats(base string) stats {
 	return s
 }
 
-func run(kv *cache.Keyspace, addr, redisURL, prefix string, n, ticks int, gap time.Duration) {
+func run(kv *cache.Keyspace, addr, redisURL, prefix string, n, ticks int, gap time.Duration, cpuProfile string) {
 	self, err := os.Executable()
 	if err != nil {
 		fail(err)
@@ -147,7 +148,7 @@ func run(kv *cache.Keyspace, addr, redisURL, prefix string, n, ticks int, gap ti
 	var lat []time.Duration
 	var mu sync.Mutex
 	var received atomic.Int64
-	conns := make([]*websocket.Conn, n)
+	conns := make([]*wsClient, n)
 	sem := make(chan struct{}, 64)
 	var wg sync.WaitGroup
 	dialStart := time.Now()
@@ -156,11 +157,10 @@ func run(kv *cache.Keyspace, addr, redisURL, prefix string, n, ticks int, gap ti
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			c, _, err := websocket.Dial(ctx, fmt.Sprintf("ws://%s/ws?u=%d&symbols=EURUSD", addr, i+1), nil)
+			c, err := dialWS(addr, fmt.Sprintf("/ws?u=%d&symbols=EURUSD", i+1))
 			if err != nil {
 				fail(fmt.Errorf("client %d: %w", i, err))
 			}
-			c.SetReadLimit(1 << 16)
 			conns[i] = c
 		}()
 	}
@@ -180,9 +180,7 @@ func run(kv *cache.Keyspace, addr, redisURL, prefix string, n, ticks int, gap ti
 	for _, c := range conns {
 		go func() {
 			for {
-				// No deadline on the read: a context with one costs the client a registration
-				// per frame, charged to the measured latency.
-				_, b, err := c.Read(context.Background())
+				b, err := c.readText()
 				if err != nil {
 					return
 				}
@@ -203,6 +201,17 @@ func run(kv *cache.Keyspace, addr, redisURL, prefix string, n, ticks int, gap ti
 				}
 			}
 		}()
+	}
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			fail(err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fail(err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	for range ticks {
 		if err := live.PublishPrice(ctx, kv, "EURUSD", map[string]int64{"t": time.Now().UnixNano()}); err != nil {
@@ -227,7 +236,7 @@ func run(kv *cache.Keyspace, addr, redisURL, prefix string, n, ticks int, gap ti
 	fmt.Printf("ticks: %d published, %d of %d deliveries, %d clients dropped\n", ticks, got, want, end.Dropped)
 	fmt.Printf("publish→read latency: p50=%v p90=%v p99=%v max=%v\n", pct(0.5), pct(0.9), pct(0.99), lat[got-1])
 	for _, c := range conns {
-		_ = c.CloseNow()
+		_ = c.Close()
 	}
 }
 
