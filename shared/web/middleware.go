@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -46,32 +45,8 @@ func NewEcho(o Options) *echo.Echo {
 		return strings.HasPrefix(p, "/media/") || strings.HasSuffix(p, ".webp") || strings.HasSuffix(p, ".jpg") ||
 			strings.HasSuffix(p, ".png") || c.Request().Header.Get("Upgrade") != ""
 	}
-	e.Use(gzipSlots(skipGzip), middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024, Skipper: skipGzip}))
+	e.Use(Compress(CompressOptions{Skip: skipGzip}))
 	return e
-}
-
-// maxConcurrentGzip bounds the gzip writers alive at once. Each holds about 700 KB of deflate
-// state whatever the level, so 200 concurrent compressed answers cost 140 MB of heap; on two
-// cores more than a few dozen compressions at once only queue for the CPU anyway.
-const maxConcurrentGzip = 24
-
-// gzipSlots makes requests that will be compressed wait for one of maxConcurrentGzip slots.
-func gzipSlots(skip func(echo.Context) bool) echo.MiddlewareFunc {
-	slots := make(chan struct{}, maxConcurrentGzip)
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			if skip(c) || !strings.Contains(c.Request().Header.Get(echo.HeaderAcceptEncoding), "gzip") {
-				return next(c)
-			}
-			select {
-			case slots <- struct{}{}:
-			case <-c.Request().Context().Done():
-				return c.Request().Context().Err()
-			}
-			defer func() { <-slots }()
-			return next(c)
-		}
-	}
 }
 
 // IPExtractor trusts X-Forwarded-For only when the direct peer is a configured proxy; with no
