@@ -41,6 +41,11 @@ func TestAdminServesMetricsAndRiverUIBehindItsToken(t *testing.T) {
 	}
 	code, _ = get("/healthz", "")
 	require.Equal(t, 200, code, "container health checks need no token")
+	code, _ = get("/debug/pprof/goroutine?debug=1", "")
+	require.Equal(t, http.StatusUnauthorized, code, "profiles are behind the token")
+	code, body = get("/debug/pprof/goroutine?debug=1", "s3cret")
+	require.Equal(t, 200, code)
+	require.Contains(t, body, "goroutine profile:")
 	code, body = get("/riverui/psydge/", "s3cret")
 	require.Equal(t, 200, code)
 	require.Contains(t, body, "<html")

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -111,9 +112,13 @@ func (rt *Runtime) AdminHandler(ctx context.Context, reg *prometheus.Registry, t
 		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
 	})
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	// Profiles of the running process (CPU, heap, goroutines), behind the same token.
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintln(w, "alorig admin: /metrics")
+		fmt.Fprintln(w, "alorig admin: /metrics, /debug/pprof/")
 		for _, m := range rt.Mounted {
 			fmt.Fprintf(w, "River UI: /riverui/%s/\n", m.Module.Name())
 		}
