@@ -194,3 +194,63 @@ func TestAPIKeys(t *testing.T) {
 	require.ErrorIs(t, err, auth.ErrInvalidKey)
 	require.ErrorIs(t, s.RevokeAPIKey(ctx, u.ID, k.ID), auth.ErrNotFound)
 }
+
+// TestSessionCacheAcrossProcesses runs two services on one database and keyspace, as the web
+// and ws processes of a module do, both with their session caches live.
+func TestSessionCacheAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	clk := clock.NewFake(testkit.Epoch)
+	db, kv := testkit.DB(t, "asms"), testkit.Keyspace(t, "asms")
+	a := auth.New(db, kv, clk, auth.Config{Module: "asms"})
+	b := auth.New(db, kv, clk, auth.Config{Module: "asms"})
+	go a.Run(ctx)
+	go b.Run(ctx)
+	u, err := a.Register(ctx, "cache@example.pk", "a long passphrase", "")
+	require.NoError(t, err)
+	iss, err := a.IssueSession(ctx, u.ID, "10.0.0.1", "ua")
+	require.NoError(t, err)
+	other, err := a.IssueSession(ctx, u.ID, "10.0.0.2", "ua")
+	require.NoError(t, err)
+
+	// Both caches serve once their channels are confirmed: the second read is a hit.
+	for _, s := range []*auth.Service{a, b} {
+		require.Eventually(t, func() bool {
+			_, _, err := s.Authenticate(ctx, iss.Token)
+			require.NoError(t, err)
+			_, before, _ := s.SessionCacheStats()
+			_, _, err = s.Authenticate(ctx, iss.Token)
+			require.NoError(t, err)
+			_, after, _ := s.SessionCacheStats()
+			return after == before+1
+		}, 5*time.Second, 10*time.Millisecond)
+	}
+	_, _, err = b.Authenticate(ctx, other.Token)
+	require.NoError(t, err)
+
+	// A revocation in one process ends the session in the other; the user's other session stays.
+	require.NoError(t, a.Revoke(ctx, u.ID, iss.SessionID))
+	_, _, err = a.Authenticate(ctx, iss.Token)
+	require.ErrorIs(t, err, auth.ErrUnauthenticated, "at once in the process that revoked it")
+	require.Eventually(t, func() bool {
+		_, _, err := b.Authenticate(ctx, iss.Token)
+		return errors.Is(err, auth.ErrUnauthenticated)
+	}, 5*time.Second, 5*time.Millisecond)
+	_, _, err = b.Authenticate(ctx, other.Token)
+	require.NoError(t, err)
+
+	// A role change reaches the other process's cached user.
+	require.NoError(t, a.SetRole(ctx, u.ID, "admin"))
+	require.Eventually(t, func() bool {
+		who, _, err := b.Authenticate(ctx, other.Token)
+		return err == nil && who.Role == "admin"
+	}, 5*time.Second, 5*time.Millisecond)
+
+	// A cached session still expires on the clock.
+	_, _, err = b.Authenticate(ctx, other.Token)
+	require.NoError(t, err)
+	clk.Advance(31 * 24 * time.Hour)
+	_, _, err = b.Authenticate(ctx, other.Token)
+	require.ErrorIs(t, err, auth.ErrUnauthenticated)
+}

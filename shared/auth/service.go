@@ -6,7 +6,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/mail"
+	"strconv"
 	"strings"
 	"time"
 
@@ -86,6 +88,23 @@ type Service struct {
 	kv    *cache.Keyspace
 	clock clock.Clock
 	cfg   Config
+	// sessions caches Authenticate's read (a session and its user) by token digest in the
+	// processes that serve requests; every write to either row below invalidates it. It
+	// serves only while Run holds its invalidation channel.
+	sessions *cache.Near[string, authenticated]
+}
+
+type authenticated struct {
+	user User
+	sess Session
+}
+
+// Tags that invalidate cached sessions: every session of a user, or one session.
+func userTag(id int64) string    { return "u:" + strconv.FormatInt(id, 10) }
+func sessionTag(id int64) string { return "s:" + strconv.FormatInt(id, 10) }
+
+func matchSession(tag string, _ string, a authenticated) bool {
+	return tag == userTag(a.user.ID) || tag == sessionTag(a.sess.ID)
 }
 
 // New returns the accounts service of a module.
@@ -99,7 +118,29 @@ func New(db *bun.DB, kv *cache.Keyspace, clk clock.Clock, cfg Config) *Service {
 	if cfg.PerAccount.Burst == 0 {
 		cfg.PerAccount = cache.Limit{Burst: 5, Period: 15 * time.Minute}
 	}
-	return &Service{db: db, kv: kv, clock: clk, cfg: cfg}
+	s := &Service{db: db, kv: kv, clock: clk, cfg: cfg}
+	s.sessions = cache.NewNear(kv, cache.NearConfig{Channel: "near:auth"}, matchSession)
+	return s
+}
+
+// Run keeps the session cache coherent with other processes until ctx ends. Processes that
+// serve requests run it; without it every request reads its session from PostgreSQL.
+func (s *Service) Run(ctx context.Context) error { return s.sessions.Run(ctx) }
+
+// SessionCacheStats reports the session cache's entries, hits and misses in this process.
+func (s *Service) SessionCacheStats() (entries int, hits, misses int64) { return s.sessions.Stats() }
+
+// InvalidateUser drops cached sessions of a user in every process. Code outside this package
+// that changes a users row's email, role, password or disabled_at must call it after commit.
+func (s *Service) InvalidateUser(ctx context.Context, id int64) {
+	s.invalidate(ctx, userTag(id))
+}
+
+func (s *Service) invalidate(ctx context.Context, tags ...string) {
+	if err := s.sessions.Invalidate(ctx, tags...); err != nil {
+		slog.WarnContext(ctx, "auth: other processes were not told of a session change; their cached copies expire within 30 s",
+			"module", s.cfg.Module, "tags", tags, "err", err)
+	}
 }
 
 // Config returns the service configuration.
@@ -163,6 +204,7 @@ func (s *Service) AttachEmail(ctx context.Context, userID int64, email, password
 	case u.ID == 0:
 		return nil, fmt.Errorf("%s: user %d is not anonymous: %w", s.cfg.Module, userID, ErrNotFound)
 	}
+	s.InvalidateUser(ctx, userID)
 	return u, nil
 }
 
@@ -229,27 +271,48 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*User, *Sessi
 		return nil, nil, ErrUnauthenticated
 	}
 	now := s.clock.Now()
-	sess, u := new(Session), new(User)
-	// One round trip: the session and its user are read together on every authenticated request.
-	// It goes to database/sql with $n parameters (bun would inline them) so pgx prepares it once
-	// per connection and PostgreSQL reuses the plan.
+	key := string(digest(token))
+	tok := s.sessions.Token() // before the read: an invalidation from here on refuses the Put below
+	a, cached := s.sessions.Get(key)
+	if !cached || !now.Before(a.sess.ExpiresAt) {
+		var err error
+		if a, err = s.readSession(ctx, key, now); err != nil {
+			return nil, nil, err
+		}
+		cached = false
+	}
+	// last_seen_at is advisory; write it at most once a minute to keep reads cheap.
+	if now.Sub(a.sess.LastSeenAt) > time.Minute {
+		_, _ = s.db.NewUpdate().Model((*Session)(nil)).Set("last_seen_at = ?", now).Where("id = ?", a.sess.ID).Exec(ctx)
+		a.sess.LastSeenAt = now
+		cached = false
+	}
+	if !cached { // a hit is not put back: an entry lives at most the cache's TTL from its read
+		s.sessions.Put(tok, key, a, a.sess.ExpiresAt.Sub(now))
+	}
+	u, sess := a.user, a.sess // copies: callers may change theirs
+	return &u, &sess, nil
+}
+
+func (s *Service) readSession(ctx context.Context, tokenDigest string, now time.Time) (authenticated, error) {
+	var a authenticated
+	sess, u := &a.sess, &a.user
+	// One round trip: the session and its user are read together. It goes to database/sql with
+	// $n parameters (bun would inline them) so pgx prepares it once per connection and
+	// PostgreSQL reuses the plan.
 	err := s.db.DB.QueryRowContext(ctx, `SELECT s.id, s.user_id, s.csrf_secret, s.user_agent, s.ip, s.created_at, s.last_seen_at,
 			s.expires_at, u.id, u.email, u.password_hash, u.display_name, u.role, u.anonymous, u.created_at, u.updated_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.disabled_at IS NULL`, digest(token), now).
+		WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.disabled_at IS NULL`, []byte(tokenDigest), now).
 		Scan(&sess.ID, &sess.UserID, &sess.CSRFSecret, &sess.UserAgent, &sess.IP, &sess.CreatedAt, &sess.LastSeenAt,
 			&sess.ExpiresAt, &u.ID, &u.Email, &u.PasswordHash, &u.DisplayName, &u.Role, &u.Anonymous, &u.CreatedAt, &u.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, ErrUnauthenticated
+		return a, ErrUnauthenticated
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: authenticate: %w", s.cfg.Module, err)
+		return a, fmt.Errorf("%s: authenticate: %w", s.cfg.Module, err)
 	}
-	// last_seen_at is advisory; write it at most once a minute to keep reads cheap.
-	if now.Sub(sess.LastSeenAt) > time.Minute {
-		_, _ = s.db.NewUpdate().Model((*Session)(nil)).Set("last_seen_at = ?", now).Where("id = ?", sess.ID).Exec(ctx)
-	}
-	return u, sess, nil
+	return a, nil
 }
 
 // CheckCSRF compares a presented CSRF token with the session's, in constant time.
@@ -278,6 +341,7 @@ func (s *Service) Revoke(ctx context.Context, userID, sessionID int64) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return ErrNotFound
 	}
+	s.invalidate(ctx, sessionTag(sessionID))
 	return nil
 }
 
@@ -308,5 +372,8 @@ func (s *Service) UserByID(ctx context.Context, id int64) (*User, error) {
 // SetRole changes a user's platform role.
 func (s *Service) SetRole(ctx context.Context, id int64, role string) error {
 	_, err := s.db.NewUpdate().Model((*User)(nil)).Set("role = ?", role).Set("updated_at = ?", s.clock.Now()).Where("id = ?", id).Exec(ctx)
+	if err == nil {
+		s.InvalidateUser(ctx, id)
+	}
 	return err
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/alorig/alorig/config"
@@ -45,6 +46,10 @@ type Runtime struct {
 	platform *web.Platform
 	disp     *web.Dispatcher
 	poll     time.Duration
+	// bgStop ends the platform's own goroutines (session-cache channels) started by
+	// StartBackground; bgDone closes when they have.
+	bgStop context.CancelFunc
+	bgDone chan struct{}
 }
 
 // Options are what Open needs beyond the config.
@@ -231,8 +236,18 @@ func (rt *Runtime) newEcho(m *Mounted) *echo.Echo {
 // Dispatcher returns the dispatcher built by Handler.
 func (rt *Runtime) Dispatcher() *web.Dispatcher { return rt.disp }
 
-// StartBackground starts modules' in-process goroutines.
+// StartBackground starts modules' in-process goroutines, and each module's session cache
+// (which only a process that serves requests needs).
 func (rt *Runtime) StartBackground(ctx context.Context) error {
+	if rt.bgStop == nil {
+		bctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+		rt.bgStop, rt.bgDone = stop, make(chan struct{})
+		var wg sync.WaitGroup
+		for _, m := range rt.Mounted {
+			wg.Go(func() { _ = m.Accounts.Run(bctx) })
+		}
+		go func() { wg.Wait(); close(rt.bgDone) }()
+	}
 	for _, m := range rt.Mounted {
 		if b, ok := m.Module.(Background); ok {
 			if err := b.Start(ctx); err != nil {
@@ -275,6 +290,14 @@ func (rt *Runtime) Stop(ctx context.Context) {
 		}
 	}
 	rt.workers = nil
+	if rt.bgStop != nil {
+		rt.bgStop()
+		select {
+		case <-rt.bgDone:
+		case <-ctx.Done():
+		}
+		rt.bgStop = nil
+	}
 	for _, m := range rt.Mounted {
 		if b, ok := m.Module.(Background); ok {
 			if err := b.Stop(ctx); err != nil {
