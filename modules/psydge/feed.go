@@ -105,6 +105,7 @@ func (m *Module) storeVistaSignal(ctx context.Context, s vista.Signal) (*SignalR
 	if _, err := m.d.DB.NewInsert().Model(row).On("CONFLICT (id) DO NOTHING").Exec(ctx); err != nil {
 		return nil, fmt.Errorf("psydge: store signal %s: %w", row.ID, err)
 	}
+	m.signalsChanged(ctx)
 	_ = m.d.KV.Publish(ctx, live.ChannelPrices, row.Symbol+"\n"+string(live.Encode("signal", row)))
 	return row, nil
 }

@@ -231,6 +231,7 @@ func (m *Module) createConnection(c echo.Context) error {
 		status = http.StatusBadGateway
 		_, _ = m.d.DB.NewUpdate().Model(conn).Set("connection_status = 'disconnected'").WherePK().Exec(ctx)
 	}
+	m.ticketsChanged(ctx, id)
 	return c.JSON(status, conn)
 }
 
@@ -249,6 +250,7 @@ func (m *Module) deleteConnection(c echo.Context) error {
 		return web.NotFound("no live connection with this id")
 	}
 	m.brokers.forget(id)
+	m.ticketsChanged(ctx, uid(c))
 	return c.NoContent(http.StatusNoContent)
 }
 
@@ -312,6 +314,7 @@ func (m *Module) putConfig(c echo.Context) error {
 	if err := saveConfig(ctx, m.d.DB, row); err != nil {
 		return err
 	}
+	m.ticketsChanged(ctx, id)
 	if l, err := m.loadState(ctx, id); err == nil {
 		m.pushGate(ctx, id, l)
 	}
@@ -628,6 +631,7 @@ func (m *Module) validateSignal(c echo.Context) error {
 	if _, err := m.d.DB.NewInsert().Model(row).Exec(ctx); err != nil {
 		return fmt.Errorf("psydge: store validator signal: %w", err)
 	}
+	m.ticketsChanged(ctx, id)
 	out["signal"] = row
 	return c.JSON(http.StatusCreated, out)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/alorig/alorig/modules/psydge/live"
 	"github.com/alorig/alorig/modules/psydge/market"
 	"github.com/alorig/alorig/shared/auth"
+	"github.com/alorig/alorig/shared/cache"
 	"github.com/alorig/alorig/shared/platform"
 	"github.com/alorig/alorig/shared/secret"
 	"github.com/alorig/alorig/shared/web"
@@ -31,6 +32,7 @@ type Module struct {
 	feed         *market.PaperFeed // nil where this process does not run the paper feed
 	agg          *market.Aggregator
 	hub          *live.Hub
+	tickets      *cache.Near[ticketKey, *ticketCtx] // what the dry-run check reads, per user, symbol and timeframe
 	placeTimeout time.Duration
 
 	mu     sync.Mutex
@@ -48,6 +50,7 @@ func New(d platform.Deps) (platform.Module, error) {
 		m.feed.Subscribe(m.onQuote)
 	}
 	m.hub = live.New(live.Config{KV: d.KV, Log: d.Log, Snapshot: m.snapshot})
+	m.tickets = cache.NewNear(d.KV, cache.NearConfig{Channel: "near:tickets", Log: d.Log}, matchTicket)
 	m.registerWorkers()
 	return m, nil
 }
@@ -91,6 +94,8 @@ func (m *Module) Start(ctx context.Context) error {
 	m.cancel = cancel
 	m.wg.Add(1)
 	go func() { defer m.wg.Done(); _ = m.hub.Run(ctx) }()
+	m.wg.Add(1)
+	go func() { defer m.wg.Done(); _ = m.tickets.Run(ctx) }()
 	if m.feed == nil {
 		return nil
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/alorig/alorig/modules/psydge/broker/paper"
 	"github.com/alorig/alorig/modules/psydge/discipline"
 	"github.com/alorig/alorig/modules/psydge/live"
+	"github.com/alorig/alorig/shared/cache"
 	"github.com/alorig/alorig/shared/web"
 	"github.com/uptrace/bun"
 )
@@ -71,8 +73,12 @@ var errNoConnection = web.NewProblem(409, "connect a broker first: POST /api/v1/
 
 // resolve attaches the live price, the symbol specification, the account equity and the
 // conversion rate to a ticket.
-func (m *Module) resolve(ctx context.Context, userID int64, tr *TicketRequest) (*ticket, error) {
-	tc, err := m.ticketContext(ctx, userID, tr.Symbol, tr.Timeframe)
+func (m *Module) resolve(ctx context.Context, userID int64, tr *TicketRequest, cached bool) (*ticket, error) {
+	read := m.ticketContext
+	if cached {
+		read = m.cachedTicketContext
+	}
+	tc, err := read(ctx, userID, tr.Symbol, tr.Timeframe)
 	if err != nil {
 		return nil, err
 	}
@@ -165,6 +171,65 @@ type ticketCtx struct {
 	conn    *Connection
 	cfg     *ConfigRow
 	signals []discipline.Signal
+	// readAt is when it was read and validTill when its first signal expires (zero: none),
+	// both on the module's clock: a cached copy is used only between the two.
+	readAt, validTill time.Time
+}
+
+// ticketKey names a cached ticket context.
+type ticketKey struct {
+	user      int64
+	symbol    string
+	timeframe string
+}
+
+func userTag(id int64) string { return "u:" + strconv.FormatInt(id, 10) }
+
+func matchTicket(tag string, k ticketKey, _ *ticketCtx) bool { return tag == userTag(k.user) }
+
+// ticketsChanged tells every process that a user's connection, config or own signals changed.
+// Call it after the write commits.
+func (m *Module) ticketsChanged(ctx context.Context, userID int64) {
+	m.invalidate(ctx, userTag(userID))
+}
+
+// signalsChanged: a Vista signal is everyone's, so every cached ticket context goes.
+func (m *Module) signalsChanged(ctx context.Context) { m.invalidate(ctx, cache.AllTags) }
+
+func (m *Module) invalidate(ctx context.Context, tags ...string) {
+	if err := m.tickets.Invalidate(ctx, tags...); err != nil {
+		m.d.Log.Warn("other processes were not told of a ticket change; their copies expire within 30 s", "tags", tags, "err", err)
+	}
+}
+
+// cachedTicketContext serves the dry-run check from the process's ticket cache (see
+// cache.Near): no database round trip while the user's rows are unchanged. Placement always
+// reads afresh.
+func (m *Module) cachedTicketContext(ctx context.Context, userID int64, symbol, tf string) (*ticketCtx, error) {
+	now := m.d.Clock.Now()
+	k := ticketKey{userID, symbol, tf}
+	tok := m.tickets.Token()
+	if tc, ok := m.tickets.Get(k); ok && !now.Before(tc.readAt) && (tc.validTill.IsZero() || now.Before(tc.validTill)) {
+		return tc.copy(), nil
+	}
+	tc, err := m.ticketContext(ctx, userID, symbol, tf)
+	if err != nil {
+		return nil, err
+	}
+	m.tickets.Put(tok, k, tc, 0)
+	return tc.copy(), nil
+}
+
+// copy gives a caller its own connection and config structs; the signals are only read.
+func (tc *ticketCtx) copy() *ticketCtx {
+	out := *tc
+	if tc.conn != nil {
+		c := *tc.conn
+		out.conn = &c
+	}
+	cfg := *tc.cfg
+	out.cfg = &cfg
+	return &out
 }
 
 func (m *Module) ticketContext(ctx context.Context, userID int64, symbol, tf string) (*ticketCtx, error) {
@@ -176,19 +241,26 @@ func (m *Module) ticketContext(ctx context.Context, userID int64, symbol, tf str
 		cfgJSON                           []byte
 		lastAck                           sql.NullTime
 		sigJSON                           []byte
+		sigUntil                          sql.NullTime
 	)
 	err := m.d.DB.DB.QueryRowContext(ctx, `SELECT c.id, c.broker, c.currency, c.server, c.account_number, c.paper_balance, d.config, d.last_ack_at,
 		(SELECT coalesce(json_agg(json_build_object('id', s.id, 'source', s.source, 'symbol', s.symbol, 'tf', s.timeframe, 'dir', s.direction, 'at', s.issued_at)), '[]')
 		   FROM (SELECT * FROM signals WHERE symbol = $1 AND timeframe = $2 AND (user_id IS NULL OR user_id = $3) AND issued_at <= $4 AND valid_until > $4
-		         ORDER BY issued_at DESC LIMIT 4) s)
+		         ORDER BY issued_at DESC LIMIT 4) s),
+		(SELECT min(valid_until) FROM signals WHERE symbol = $1 AND timeframe = $2 AND (user_id IS NULL OR user_id = $3) AND valid_until > $4)
 		FROM (SELECT $3::bigint AS uid) u
 		LEFT JOIN broker_connections c ON c.user_id = u.uid AND c.connection_status <> 'disconnected'
 		LEFT JOIN discipline_configs d ON d.user_id = u.uid`, symbol, tf, userID, now).
-		Scan(&connID, &brokerName, &currency, &server, &acc, &balance, &cfgJSON, &lastAck, &sigJSON)
+		Scan(&connID, &brokerName, &currency, &server, &acc, &balance, &cfgJSON, &lastAck, &sigJSON, &sigUntil)
 	if err != nil {
 		return nil, fmt.Errorf("psydge: ticket context of user %d: %w", userID, err)
 	}
-	tc := &ticketCtx{}
+	tc := &ticketCtx{readAt: now}
+	if sigUntil.Valid {
+		// The earliest expiry among every live signal, not only the four read: when one of
+		// those goes, an older one may take its place.
+		tc.validTill = sigUntil.Time
+	}
 	if connID.Valid {
 		tc.conn = &Connection{ID: connID.Int64, UserID: userID, Broker: brokerName.String, Currency: currency.String, Server: server.String,
 			AccountNumber: acc.String, PaperBalance: balance.Int64, Status: "connected"}
@@ -244,7 +316,7 @@ func checkResult(d *discipline.Decision, t *ticket) CheckResult {
 
 // Check is the dry run: the same decision placement would take, recording nothing.
 func (m *Module) Check(ctx context.Context, userID int64, tr *TicketRequest) (CheckResult, error) {
-	t, err := m.resolve(ctx, userID, tr)
+	t, err := m.resolve(ctx, userID, tr, true)
 	if err != nil {
 		return CheckResult{}, err
 	}
@@ -276,7 +348,7 @@ type Placement struct {
 // Place runs the order flow: gates and reservation in one atomic step on the Redis state,
 // then the Trade row, then the broker with the trade's client id, then the live push.
 func (m *Module) Place(ctx context.Context, userID int64, tr *TicketRequest) (*Placement, error) {
-	t, err := m.resolve(ctx, userID, tr)
+	t, err := m.resolve(ctx, userID, tr, false)
 	if err != nil {
 		return nil, err
 	}
@@ -620,6 +692,7 @@ func (m *Module) Acknowledge(ctx context.Context, userID int64) (*loaded, error)
 	if _, err := m.d.DB.NewUpdate().Model((*ConfigRow)(nil)).Set("last_ack_at = ?", now).Where("user_id = ?", userID).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("psydge: acknowledge for user %d: %w", userID, err)
 	}
+	m.ticketsChanged(ctx, userID)
 	l, err := m.update(ctx, userID, func(l *loaded) error { l.State.Acknowledge(); return nil })
 	if err != nil {
 		return nil, err
