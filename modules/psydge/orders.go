@@ -82,6 +82,9 @@ func (m *Module) resolve(ctx context.Context, userID int64, tr *TicketRequest, c
 	if err != nil {
 		return nil, err
 	}
+	if err := m.addNamedSignal(ctx, userID, tr, tc); err != nil {
+		return nil, err
+	}
 	conn := tc.conn
 	if conn == nil {
 		return nil, errNoConnection
@@ -281,6 +284,36 @@ func (m *Module) ticketContext(ctx context.Context, userID int64, symbol, tf str
 		return nil, fmt.Errorf("psydge: signals for %s %s: %w", symbol, tf, err)
 	}
 	return tc, nil
+}
+
+// addNamedSignal makes sure a signal the ticket names is among the candidates gate B sees
+// when it is live, even if newer ones fill the context's list: it is looked up by id.
+func (m *Module) addNamedSignal(ctx context.Context, userID int64, tr *TicketRequest, tc *ticketCtx) error {
+	if tr.SignalID == "" {
+		return nil
+	}
+	for _, s := range tc.signals {
+		if s.ID == tr.SignalID {
+			return nil
+		}
+	}
+	var s discipline.Signal
+	var tf, dir string
+	err := m.d.DB.DB.QueryRowContext(ctx, `SELECT id, source, symbol, timeframe, direction, issued_at FROM signals
+		WHERE id = $1 AND symbol = $2 AND timeframe = $3 AND (user_id IS NULL OR user_id = $4) AND issued_at <= $5 AND valid_until > $5`,
+		tr.SignalID, tr.Symbol, tr.Timeframe, userID, m.d.Clock.Now()).Scan(&s.ID, &s.Source, &s.Symbol, &tf, &dir, &s.IssuedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // gate B says the signal is not live
+	}
+	if err != nil {
+		return fmt.Errorf("psydge: signal %s: %w", tr.SignalID, err)
+	}
+	s.Timeframe = discipline.Timeframe(tf)
+	if s.Direction, err = discipline.ParseDirection(dir); err != nil {
+		return fmt.Errorf("psydge: signal %s: %w", tr.SignalID, err)
+	}
+	tc.signals = append(tc.signals[:len(tc.signals):len(tc.signals)], s)
+	return nil
 }
 
 func mergeSignals(s *discipline.State, sigs []discipline.Signal, now time.Time) {

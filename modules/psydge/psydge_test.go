@@ -325,11 +325,12 @@ func TestConcurrentPlacementsCannotBothPass(t *testing.T) {
 	}
 	var wg sync.WaitGroup
 	codes := make([]int, n)
+	bodies := make([]string, n)
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			codes[i], _, _ = h.do("POST", "/api/v1/trades", token, tickets[i])
+			codes[i], bodies[i], _ = h.do("POST", "/api/v1/trades", token, tickets[i])
 		}()
 	}
 	wg.Wait()
@@ -341,7 +342,7 @@ func TestConcurrentPlacementsCannotBothPass(t *testing.T) {
 			require.Equal(t, 403, c)
 		}
 	}
-	require.Equal(t, 1, placed, "codes %v", codes)
+	require.Equal(t, 1, placed, "codes %v %v", codes, bodies)
 	ps, err := h.m.brokers.paper[connID].Positions(context.Background())
 	require.NoError(t, err)
 	require.Len(t, ps, 1)

@@ -60,3 +60,29 @@ func TestCheckFollowsEveryChangeWithTheTicketCacheLive(t *testing.T) {
 	require.Equal(t, 409, st, body)
 	require.Contains(t, body, "NO_BROKER_CONNECTION")
 }
+
+// TestANamedSignalIsFoundBehindNewerOnes: the ticket context lists the newest live signals;
+// a ticket naming an older live one still passes gate B, and one naming an expired or foreign
+// signal does not.
+func TestANamedSignalIsFoundBehindNewerOnes(t *testing.T) {
+	h := start(t)
+	token, _ := h.signUp("named@example.com")
+	h.connectPaper(token)
+	st, body, _ := h.do("POST", "/api/v1/trades/check", token, h.ticket("0.10", "")) // the gate state exists before the signals
+	require.Equal(t, 200, st, body)
+	old := h.goSignal("EURUSD", "M5", "BUY")
+	h.env.Clock.Advance(time.Second)
+	for range 6 {
+		h.goSignal("EURUSD", "M5", "BUY")
+	}
+	st, body, _ = h.do("POST", "/api/v1/trades/check", token, h.ticket("0.10", old))
+	require.Equal(t, 200, st, body)
+	require.True(t, gate(t, decode[CheckResult](t, body).Gates, "B").Passed, body)
+	st, body, _ = h.do("POST", "/api/v1/trades/check", token, h.ticket("0.10", "no_such_signal"))
+	require.Equal(t, 200, st, body)
+	require.Equal(t, discipline.CodeSignalNotFound, gate(t, decode[CheckResult](t, body).Gates, "B").Code)
+	h.env.Clock.Advance(time.Hour) // past both its valid_until and the engine's freshness
+	st, body, _ = h.do("POST", "/api/v1/trades/check", token, h.ticket("0.10", old))
+	require.Equal(t, 200, st, body)
+	require.False(t, gate(t, decode[CheckResult](t, body).Gates, "B").Passed, body)
+}
