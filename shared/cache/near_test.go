@@ -19,7 +19,9 @@ type account struct {
 }
 
 // matchUser: tag "u:<id>" covers that user's entries.
-func matchUser(tag string, _ string, v account) bool { return tag == "u:"+strconv.FormatInt(v.User, 10) }
+func matchUser(tag string, _ string, v account) bool {
+	return tag == "u:"+strconv.FormatInt(v.User, 10)
+}
 
 func startNear(t *testing.T, kv *cache.Keyspace, cfg cache.NearConfig) *cache.Near[string, account] {
 	t.Helper()
