@@ -53,6 +53,7 @@ func requestOrigin(c echo.Context) string {
 }
 
 func (m *Module) buyerGET(c echo.Context) error {
+	web.PreferSmaller(c) // buyers read these pages on 3G
 	host := web.CanonicalHost(c.Request().Host)
 	segs := splitPath(c.Request().URL.Path)
 	if m.isOwnHost(host) {

