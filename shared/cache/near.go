@@ -24,8 +24,8 @@ import (
 //   - Run publishes a heartbeat on the channel every Heartbeat and stops serving if it has
 //     heard nothing on the channel for 2.5 heartbeats, which catches a connection that died
 //     without an error;
-//   - a read that raced an invalidation is not stored: Token is taken before the database
-//     read and Put refuses if any invalidation arrived since;
+//   - a read that raced an invalidation is not stored: Token is taken before the cache is
+//     asked, and Put refuses if any invalidation arrived since;
 //   - every entry also expires after TTL, a bound on staleness if a write path forgets to
 //     invalidate.
 //
@@ -112,7 +112,8 @@ func (n *Near[K, V]) Get(k K) (V, bool) {
 	return e.v, true
 }
 
-// Token marks the start of a database read whose result may be Put.
+// Token is taken before Get; a read made on a miss is Put with it, and is dropped if any
+// invalidation arrived in between.
 func (n *Near[K, V]) Token() uint64 { return n.gen.Load() }
 
 // Put stores v unless the cache is not serving or an invalidation arrived since token. ttl, if
@@ -136,20 +137,6 @@ func (n *Near[K, V]) Put(token uint64, k K, v V, ttl time.Duration) {
 		}
 	}
 	n.entries[k] = nearEntry[V]{v: v, expires: time.Now().Add(ttl).UnixNano()}
-}
-
-// Load returns the cached value or reads it with fetch and caches it (for ttl, at most TTL).
-func (n *Near[K, V]) Load(k K, fetch func() (V, time.Duration, error)) (V, error) {
-	if v, ok := n.Get(k); ok {
-		return v, nil
-	}
-	tok := n.Token()
-	v, ttl, err := fetch()
-	if err != nil {
-		return v, err
-	}
-	n.Put(tok, k, v, ttl)
-	return v, nil
 }
 
 // Invalidate drops the entries the tags cover here, then tells every other process. Call it
