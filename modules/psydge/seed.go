@@ -54,6 +54,7 @@ func (m *Module) Seed(ctx context.Context) error {
 	if err := saveConfig(ctx, m.d.DB, row); err != nil {
 		return err
 	}
+	m.ticketsChanged(ctx, id) // a running server may hold the demo trader's context
 	// Yesterday: one EURUSD buy closed at +2R, so the history and score screens are not empty.
 	opened := now.Add(-24 * time.Hour).Truncate(time.Hour)
 	closed := opened.Add(90 * time.Minute)
