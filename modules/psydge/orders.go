@@ -193,17 +193,11 @@ func matchTicket(tag string, k ticketKey, _ *ticketCtx) bool { return tag == use
 // ticketsChanged tells every process that a user's connection, config or own signals changed.
 // Call it after the write commits.
 func (m *Module) ticketsChanged(ctx context.Context, userID int64) {
-	m.invalidate(ctx, userTag(userID))
+	_ = m.tickets.Invalidate(ctx, userTag(userID)) // a failure is logged; see cache.Near
 }
 
 // signalsChanged: a Vista signal is everyone's, so every cached ticket context goes.
-func (m *Module) signalsChanged(ctx context.Context) { m.invalidate(ctx, cache.AllTags) }
-
-func (m *Module) invalidate(ctx context.Context, tags ...string) {
-	if err := m.tickets.Invalidate(ctx, tags...); err != nil {
-		m.d.Log.Warn("other processes were not told of a ticket change; their copies expire within 30 s", "tags", tags, "err", err)
-	}
-}
+func (m *Module) signalsChanged(ctx context.Context) { _ = m.tickets.Invalidate(ctx, cache.AllTags) }
 
 // cachedTicketContext serves the dry-run check from the process's ticket cache (see
 // cache.Near): no database round trip while the user's rows are unchanged. Placement always

@@ -140,14 +140,20 @@ func (n *Near[K, V]) Put(token uint64, k K, v V, ttl time.Duration) {
 }
 
 // Invalidate drops the entries the tags cover here, then tells every other process. Call it
-// after the change is committed. An error means other processes were not told; their entries
-// still expire within TTL, and they stop serving if their own subscription is broken.
+// after the change is committed. If other processes could not be told, it logs a warning and
+// returns the error; callers need not handle it: those processes' entries still expire within
+// TTL, and they stop serving if their own subscription is broken.
 func (n *Near[K, V]) Invalidate(ctx context.Context, tags ...string) error {
 	if len(tags) == 0 {
 		return nil
 	}
 	n.drop(tags)
-	return n.kv.Publish(ctx, n.cfg.Channel, strings.Join(tags, "\n"))
+	err := n.kv.Publish(ctx, n.cfg.Channel, strings.Join(tags, "\n"))
+	if err != nil {
+		n.cfg.Log.WarnContext(ctx, "near cache: other processes were not told of a change; their copies expire within the TTL",
+			"channel", n.cfg.Channel, "tags", tags, "ttl", n.cfg.TTL, "err", err)
+	}
+	return err
 }
 
 func (n *Near[K, V]) drop(tags []string) {
