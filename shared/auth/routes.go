@@ -39,6 +39,32 @@ type signedIn struct {
 // register, login, logout, anonymous, attach email, me, sessions (list, revoke).
 // Tiers is nil when the module issues no API keys.
 func Routes(g *echo.Group, s *Service, tiers map[string]Tier) {
+	Mount(g, s, RouteSet{PasswordSignIn: true, Tiers: tiers})
+}
+
+// RouteSet says which account endpoints a module offers.
+type RouteSet struct {
+	// PasswordSignIn mounts register, login, anonymous and attach-email. A module with its
+	// own sign-in (Snapify's WhatsApp code) leaves it false and keeps only the endpoints of a
+	// signed-in user: logout, me and sessions.
+	PasswordSignIn bool
+	// Tiers enables self-issued API keys; nil when the module issues none.
+	Tiers map[string]Tier
+}
+
+// Mount mounts the endpoints rs names under g.
+func Mount(g *echo.Group, s *Service, rs RouteSet) {
+	me := g.Group("", RequireUser)
+	if rs.PasswordSignIn {
+		mountSignIn(g, me, s)
+	}
+	mountSessions(me, s)
+	if rs.Tiers != nil {
+		mountKeys(me, s, rs.Tiers)
+	}
+}
+
+func mountSignIn(g, me *echo.Group, s *Service) {
 	g.POST("/register", func(c echo.Context) error {
 		var req credentials
 		if err := web.BindJSON(c, &req); err != nil {
@@ -96,15 +122,6 @@ func Routes(g *echo.Group, s *Service, tiers map[string]Tier) {
 		return c.JSON(http.StatusCreated, signedIn{User: u, Issued: iss})
 	})
 
-	me := g.Group("", RequireUser)
-	me.POST("/logout", func(c echo.Context) error {
-		if err := s.Revoke(c.Request().Context(), CurrentUser(c).ID, CurrentSession(c).ID); err != nil {
-			return Problem(err)
-		}
-		s.ClearSessionCookies(c)
-		return c.NoContent(http.StatusNoContent)
-	})
-	me.GET("/me", func(c echo.Context) error { return c.JSON(http.StatusOK, CurrentUser(c)) })
 	me.POST("/email", func(c echo.Context) error {
 		var req credentials
 		if err := web.BindJSON(c, &req); err != nil {
@@ -116,6 +133,17 @@ func Routes(g *echo.Group, s *Service, tiers map[string]Tier) {
 		}
 		return c.JSON(http.StatusOK, u)
 	})
+}
+
+func mountSessions(me *echo.Group, s *Service) {
+	me.POST("/logout", func(c echo.Context) error {
+		if err := s.Revoke(c.Request().Context(), CurrentUser(c).ID, CurrentSession(c).ID); err != nil {
+			return Problem(err)
+		}
+		s.ClearSessionCookies(c)
+		return c.NoContent(http.StatusNoContent)
+	})
+	me.GET("/me", func(c echo.Context) error { return c.JSON(http.StatusOK, CurrentUser(c)) })
 	me.GET("/sessions", func(c echo.Context) error {
 		list, err := s.ListSessions(c.Request().Context(), CurrentUser(c).ID)
 		if err != nil {
@@ -137,10 +165,9 @@ func Routes(g *echo.Group, s *Service, tiers map[string]Tier) {
 		}
 		return c.NoContent(http.StatusNoContent)
 	})
+}
 
-	if tiers == nil {
-		return
-	}
+func mountKeys(me *echo.Group, s *Service, tiers map[string]Tier) {
 	me.POST("/keys", func(c echo.Context) error {
 		var req struct {
 			Name string `json:"name"`
