@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/alorig/alorig/shared/cache"
+	"github.com/alorig/alorig/shared/database"
 	"github.com/uptrace/bun"
 )
 
@@ -39,7 +40,28 @@ type APIKey struct {
 // ErrInvalidKey is the one answer for a missing, malformed or revoked key.
 var ErrInvalidKey = errors.New("API key is missing, unknown or revoked")
 
-// CreateAPIKey makes a key for a user and returns the plaintext once.
+// Refusals of a key request.
+var (
+	// ErrTooManyKeys: a user holds MaxActiveKeys unrevoked keys already.
+	ErrTooManyKeys = fmt.Errorf("a user may hold at most %d active API keys: revoke one first", MaxActiveKeys)
+	// ErrAnonymousKeys: anonymous accounts are one token away from being lost or shared, and
+	// nobody could be told when their key misbehaves.
+	ErrAnonymousKeys = errors.New("anonymous accounts cannot issue API keys: attach an email first (POST /api/v1/auth/email)")
+	// ErrTierNotGranted: a user asked for a paid tier themselves.
+	ErrTierNotGranted = errors.New("only the free tier can be self-issued; paid tiers are granted by billing")
+)
+
+// SelfServiceTier is the only tier a user may issue to themselves. Every other tier is a
+// plan someone pays for, so only billing (through SetAPIKeyTier) may grant it.
+const SelfServiceTier = "free"
+
+// MaxActiveKeys bounds a user's unrevoked keys: each key has its own rate and quota, so
+// unbounded keys would be unbounded quota.
+const MaxActiveKeys = 10
+
+// CreateAPIKey makes a key for a user and returns the plaintext once. It trusts the tier it is
+// given (seeding, billing); the self-service endpoint checks the tier before calling it. It
+// refuses a user who already holds MaxActiveKeys active keys.
 func (s *Service) CreateAPIKey(ctx context.Context, userID int64, name string, tier Tier) (string, *APIKey, error) {
 	head := "ak_" + s.cfg.Module[:min(4, len(s.cfg.Module))] + "_"
 	tok, hash := newToken(head)
@@ -47,10 +69,59 @@ func (s *Service) CreateAPIKey(ctx context.Context, userID int64, name string, t
 	// keys apart in a list, far too little to guess the rest.
 	k := &APIKey{UserID: userID, Name: name, Prefix: tok[:len(head)+9], KeyHash: hash, Tier: tier.Name,
 		RatePerMin: tier.PerMinute, DailyQuota: tier.DailyQuota, CreatedAt: s.clock.Now()}
-	if _, err := s.db.NewInsert().Model(k).Returning("id").Exec(ctx); err != nil {
-		return "", nil, fmt.Errorf("%s: create API key: %w", s.cfg.Module, err)
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		// Locking the user row serialises two concurrent requests of one user, so the count
+		// below cannot be passed by both at once.
+		var anonymous bool
+		if err := tx.NewSelect().Model((*User)(nil)).Column("anonymous").Where("id = ?", userID).For("UPDATE").Scan(ctx, &anonymous); err != nil {
+			return database.NoRows(err)
+		}
+		n, err := tx.NewSelect().Model((*APIKey)(nil)).Where("user_id = ?", userID).Where("revoked_at IS NULL").Count(ctx)
+		if err != nil {
+			return err
+		}
+		if n >= MaxActiveKeys {
+			return ErrTooManyKeys
+		}
+		_, err = tx.NewInsert().Model(k).Returning("id").Exec(ctx)
+		return err
+	})
+	if err != nil {
+		return "", nil, fmt.Errorf("%s: create API key for user %d: %w", s.cfg.Module, userID, err)
 	}
 	return tok, k, nil
+}
+
+// IssueOwnAPIKey is the self-service path: a signed-in user asks for a key of a named tier.
+// Only SelfServiceTier is granted here and anonymous accounts get none; paid tiers come from
+// billing through SetAPIKeyTier.
+func (s *Service) IssueOwnAPIKey(ctx context.Context, u *User, name, tierName string, tiers map[string]Tier) (string, *APIKey, error) {
+	if u.Anonymous {
+		return "", nil, ErrAnonymousKeys
+	}
+	if tierName != SelfServiceTier {
+		return "", nil, ErrTierNotGranted
+	}
+	tier, ok := tiers[tierName]
+	if !ok {
+		return "", nil, fmt.Errorf("%s: this module defines no %q tier: %w", s.cfg.Module, tierName, ErrTierNotGranted)
+	}
+	return s.CreateAPIKey(ctx, u.ID, name, tier)
+}
+
+// SetAPIKeyTier moves an active key to a tier (its rate and daily quota with it). It is the
+// one way a paid tier reaches a key: billing calls it once a plan is paid for, and again with
+// the free tier when the plan ends. The new rate applies from the key's next request.
+func (s *Service) SetAPIKeyTier(ctx context.Context, keyID int64, tier Tier) error {
+	res, err := s.db.NewUpdate().Model((*APIKey)(nil)).Set("tier = ?", tier.Name).Set("rate_per_min = ?", tier.PerMinute).
+		Set("daily_quota = ?", tier.DailyQuota).Where("id = ?", keyID).Where("revoked_at IS NULL").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: set tier of API key %d: %w", s.cfg.Module, keyID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("%s: API key %d: %w", s.cfg.Module, keyID, ErrNotFound)
+	}
+	return nil
 }
 
 // AuthenticateAPIKey resolves a presented key.

@@ -166,6 +166,12 @@ func Problem(err error) error {
 		return web.Conflict(ErrEmailTaken.Error()).WithCode("EMAIL_TAKEN")
 	case errors.Is(err, ErrUnauthenticated):
 		return web.Unauthorized(ErrUnauthenticated.Error()).WithCode("UNAUTHENTICATED")
+	case errors.Is(err, ErrTierNotGranted):
+		return web.Forbidden(ErrTierNotGranted.Error()).WithCode("TIER_NOT_GRANTED")
+	case errors.Is(err, ErrAnonymousKeys):
+		return web.Forbidden(ErrAnonymousKeys.Error()).WithCode("ANONYMOUS_ACCOUNT")
+	case errors.Is(err, ErrTooManyKeys):
+		return web.Conflict(ErrTooManyKeys.Error()).WithCode("TOO_MANY_KEYS").With("max_active_keys", MaxActiveKeys)
 	case errors.Is(err, ErrNotFound):
 		return web.NotFound("not found")
 	}

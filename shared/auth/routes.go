@@ -177,18 +177,17 @@ func mountKeys(me *echo.Group, s *Service, tiers map[string]Tier) {
 			return err
 		}
 		if req.Tier == "" {
-			req.Tier = "free"
+			req.Tier = SelfServiceTier
 		}
-		tier, ok := tiers[req.Tier]
-		if !ok {
+		if _, ok := tiers[req.Tier]; !ok {
 			return web.Invalid(web.FieldError{Field: "tier", Reason: "unknown tier"})
 		}
 		if len(req.Name) > 100 {
 			return web.Invalid(web.FieldError{Field: "name", Reason: "must be at most 100 characters"})
 		}
-		plain, k, err := s.CreateAPIKey(c.Request().Context(), CurrentUser(c).ID, req.Name, tier)
+		plain, k, err := s.IssueOwnAPIKey(c.Request().Context(), CurrentUser(c), req.Name, req.Tier, tiers)
 		if err != nil {
-			return err
+			return Problem(err)
 		}
 		return c.JSON(http.StatusCreated, map[string]any{"key": plain, "api_key": k,
 			"note": "this is the only time the key is shown; store it now"})
