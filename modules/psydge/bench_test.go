@@ -43,7 +43,7 @@ func BenchmarkSweep1000(b *testing.B) {
 		FROM generate_series(1, 1000) g RETURNING id`).Scan(ctx, &ids)
 	require.NoError(b, err)
 	for _, id := range ids {
-		sealed, err := h.m.d.Keyring.Seal([]byte(`{"account_id":"acc-s"}`), secret.AD("users", id, "broker_credentials"))
+		sealed, err := h.m.d.Keyring.Seal([]byte(`{"account_id":"acc-s","token":"tok-s"}`), secret.AD("users", id, "broker_credentials"))
 		require.NoError(b, err)
 		_, err = db.NewRaw("UPDATE users SET broker_credentials = ? WHERE id = ?", sealed, id).Exec(ctx)
 		require.NoError(b, err)

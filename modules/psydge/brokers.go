@@ -26,6 +26,10 @@ var ErrPaperElsewhere = errors.New("psydge: paper accounts live in the process r
 // ErrMetaAPINotConfigured means no MetaApi token or base URL is configured.
 var ErrMetaAPINotConfigured = errors.New("psydge: MetaApi is not configured (ALORIG_PSYDGE_METAAPI_TOKEN, ALORIG_PSYDGE_METAAPI_BASE)")
 
+// ErrAccountNotProvisioned means a MetaApi connection names, without the trader's own token,
+// an account the platform did not provision for that trader.
+var ErrAccountNotProvisioned = errors.New("psydge: this MetaApi account was not provisioned for you by the platform; connect it with your own MetaApi token")
+
 // brokerRegistry holds one broker client per connection id. Paper accounts are in memory: a
 // restart starts them again from their balance, and the next sync closes the trades whose
 // positions vanished at the current price (close_reason "paper_reset").
@@ -91,7 +95,7 @@ func (m *Module) brokerFor(ctx context.Context, c *Connection) (broker.Broker, e
 		if err != nil {
 			return nil, err
 		}
-		b, err := m.metaClient(creds)
+		b, err := m.metaClient(ctx, c.UserID, creds)
 		if err != nil {
 			return nil, err
 		}
@@ -109,10 +113,22 @@ var metaHTTP = &http.Client{Timeout: 60 * time.Second, Transport: &http.Transpor
 	TLSHandshakeTimeout: 10 * time.Second, ForceAttemptHTTP2: true,
 }}
 
-func (m *Module) metaClient(creds metaCredentials) (*metaapi.Client, error) {
+// metaClient builds the client of a user's MetaApi account. The trader's own token reaches
+// only what its owner authorised at MetaApi. The platform's token reaches every account the
+// platform provisioned, so it is used only for an account recorded as provisioned for this
+// very user: never for an account id the user merely sent (it could be another trader's).
+// Connections stored before this rule are held to it here too, when their client is built.
+func (m *Module) metaClient(ctx context.Context, userID int64, creds metaCredentials) (*metaapi.Client, error) {
 	cfg := m.d.Config.Psydge
 	token := creds.Token
 	if token == "" {
+		ok, err := m.provisionedFor(ctx, userID, creds.AccountID)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, ErrAccountNotProvisioned
+		}
 		token = cfg.MetaAPIToken
 	}
 	if token == "" || cfg.MetaAPIBase == "" {
@@ -123,6 +139,18 @@ func (m *Module) metaClient(creds metaCredentials) (*metaapi.Client, error) {
 		md = cfg.MetaAPIBase
 	}
 	return metaapi.New(metaapi.Config{BaseURL: cfg.MetaAPIBase, MarketDataURL: md, Token: token, AccountID: creds.AccountID, Clock: m.d.Clock, HTTPClient: metaHTTP})
+}
+
+// provisionedFor reports whether the platform provisioned the MetaApi account for the user.
+func (m *Module) provisionedFor(ctx context.Context, userID int64, accountID string) (bool, error) {
+	if accountID == "" {
+		return false, nil
+	}
+	ok, err := m.d.DB.NewSelect().Table("metaapi_provisioned_accounts").Where("account_id = ?", accountID).Where("user_id = ?", userID).Exists(ctx)
+	if err != nil {
+		return false, fmt.Errorf("psydge: provisioned MetaApi account of user %d: %w", userID, err)
+	}
+	return ok, nil
 }
 
 func (m *Module) credentials(ctx context.Context, userID int64) (metaCredentials, error) {

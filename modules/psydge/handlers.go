@@ -23,7 +23,7 @@ import (
 
 func (m *Module) routes(e *echo.Echo) {
 	e.GET("/api/openapi.json", func(c echo.Context) error { return c.JSONBlob(http.StatusOK, openAPI) })
-	g := e.Group("/api/v1", auth.RequireUser)
+	g := e.Group("/api/v1", auth.RequireUser, m.hideBrokerErrors)
 	g.GET("/profile", m.getProfile)
 	g.PATCH("/profile", m.patchProfile)
 	g.GET("/broker-connections", m.listConnections)
@@ -52,6 +52,34 @@ func (m *Module) routes(e *echo.Echo) {
 	g.GET("/candles", m.candles)
 	g.GET("/prices", m.prices)
 	g.POST("/ws/ticket", m.wsTicket)
+}
+
+// brokerDown is a broker client that could not be built or reached for a reason of ours
+// (configuration, the process holding paper accounts, a client error). Its text is for the
+// log only: hideBrokerErrors answers a fixed message.
+type brokerDown struct{ err error }
+
+func (e *brokerDown) Error() string { return e.err.Error() }
+func (e *brokerDown) Unwrap() error { return e.err }
+
+// hideBrokerErrors logs a brokerDown's cause with the request id and answers 503
+// BROKER_UNAVAILABLE with a fixed human message: client errors carry URLs and configuration
+// names that are nobody's business outside.
+func (m *Module) hideBrokerErrors(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := next(c)
+		var bd *brokerDown
+		if err == nil || !errors.As(err, &bd) {
+			return err
+		}
+		m.d.Log.ErrorContext(c.Request().Context(), "broker unavailable", "err", bd.err,
+			"request_id", c.Response().Header().Get(echo.HeaderXRequestID), "path", c.Request().URL.Path)
+		msg := "the broker connection is not available right now; try again shortly"
+		if errors.Is(bd.err, ErrAccountNotProvisioned) {
+			msg = "this MetaApi account was not provisioned for you: connect it again with your own MetaApi token"
+		}
+		return web.NewProblem(http.StatusServiceUnavailable, msg).WithCode("BROKER_UNAVAILABLE")
+	}
 }
 
 func uid(c echo.Context) int64 { return auth.CurrentUser(c).ID }
@@ -196,6 +224,18 @@ func (m *Module) createConnection(c echo.Context) error {
 	if req.Broker == "paper" {
 		conn.Server, conn.AccountNumber, conn.PaperBalance, conn.Status = "psydge-paper", fmt.Sprintf("PAPER-%d", id), req.Balance, "connected"
 	} else {
+		// Without the trader's own token only an account the platform provisioned for this
+		// trader may be named; refuse before anything is stored.
+		if req.Token == "" {
+			ok, err := m.provisionedFor(ctx, id, req.AccountID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return web.Invalid(web.FieldError{Field: "token", Reason: "your MetaApi token is required: this account was not provisioned for you by the platform"}).
+					WithCode("METAAPI_TOKEN_REQUIRED")
+			}
+		}
 		creds, _ := json.Marshal(metaCredentials{AccountID: req.AccountID, Token: req.Token, Login: req.Login, Server: req.Server})
 		sealed, err := m.d.Keyring.Seal(creds, secret.AD("users", id, "broker_credentials"))
 		if err != nil {
@@ -205,9 +245,10 @@ func (m *Module) createConnection(c echo.Context) error {
 			return fmt.Errorf("psydge: store credentials: %w", err)
 		}
 		conn.Server, conn.AccountNumber = req.Server, req.Login
-		client, err := m.metaClient(metaCredentials{AccountID: req.AccountID, Token: req.Token})
+		client, err := m.metaClient(ctx, id, metaCredentials{AccountID: req.AccountID, Token: req.Token})
 		if err != nil {
-			conn.Status, conn.LastError = "failed", err.Error()
+			m.d.Log.ErrorContext(ctx, "metaapi client", "user", id, "err", err, "request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+			conn.Status, conn.LastError = "failed", "the broker connection is not available right now"
 		} else if info, err := client.AccountInfo(ctx); err != nil {
 			conn.Status, conn.LastError = "failed", "the account did not answer: "+err.Error()
 		} else {
@@ -262,7 +303,7 @@ func (m *Module) getAccount(c echo.Context) error {
 	}
 	b, err := m.brokerFor(ctx, conn)
 	if err != nil {
-		return web.NewProblem(503, err.Error()).WithCode("BROKER_UNAVAILABLE")
+		return &brokerDown{err: err}
 	}
 	info, err := b.AccountInfo(ctx)
 	if err != nil {
@@ -640,7 +681,7 @@ func (m *Module) candleSeries(ctx context.Context, userID int64, sym string, tf 
 	if conn, err := liveConnection(ctx, m.d.DB, userID); err == nil && conn.Broker == "metaapi" {
 		b, err := m.brokerFor(ctx, conn)
 		if err != nil {
-			return nil, web.NewProblem(503, err.Error()).WithCode("BROKER_UNAVAILABLE")
+			return nil, &brokerDown{err: err}
 		}
 		cs, err := b.Candles(ctx, sym, tf, time.Time{}, limit)
 		if err != nil {

@@ -91,7 +91,7 @@ func (m *Module) resolve(ctx context.Context, userID int64, tr *TicketRequest, c
 	}
 	b, err := m.brokerFor(ctx, conn)
 	if err != nil {
-		return nil, web.NewProblem(503, err.Error()).WithCode("BROKER_UNAVAILABLE")
+		return nil, &brokerDown{err: err}
 	}
 	spec, err := b.SymbolSpecification(ctx, tr.Symbol)
 	if err != nil {
@@ -550,7 +550,7 @@ func (m *Module) CloseTrade(ctx context.Context, userID, id int64) (*Trade, erro
 	}
 	b, err := m.brokerFor(ctx, conn)
 	if err != nil {
-		return nil, web.NewProblem(503, err.Error()).WithCode("BROKER_UNAVAILABLE")
+		return nil, &brokerDown{err: err}
 	}
 	res, err := b.ClosePosition(ctx, tr.PositionID)
 	if err != nil && !errors.Is(err, broker.ErrNotFound) {
@@ -686,7 +686,7 @@ func (m *Module) ModifyStop(ctx context.Context, userID, id int64, stopLoss json
 	}
 	b, err := m.brokerFor(ctx, conn)
 	if err != nil {
-		return nil, web.NewProblem(503, err.Error()).WithCode("BROKER_UNAVAILABLE")
+		return nil, &brokerDown{err: err}
 	}
 	tp := 0.0
 	if tr.TP > 0 {

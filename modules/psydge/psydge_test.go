@@ -454,6 +454,7 @@ func TestUnknownOutcomeIsReconciledBySync(t *testing.T) {
 		testkit.WithEnv("ALORIG_PSYDGE_METAAPI_MARKET_DATA_BASE", fake.MarketData.URL))
 	h.env.Clock.Set(fake.Now)
 	token, userID := h.signUp("meta@example.com")
+	h.provision(userID, "acc-1")
 	st, body, _ := h.do("POST", "/api/v1/broker-connections", token, `{"broker":"metaapi","account_id":"acc-1","login":"5001","server":"Demo-1"}`)
 	require.Equal(t, 201, st, body)
 	var sealed []byte

@@ -1,0 +1,1 @@
+DROP TABLE metaapi_provisioned_accounts;
