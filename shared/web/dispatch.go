@@ -4,8 +4,19 @@ import (
 	"context"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/alorig/alorig/shared/cache"
+)
+
+// Bounds of the in-process answers to host lookups. Unknown names are chosen by whoever sends
+// a Host header or a TLS SNI, so "no" answers live only here, few and briefly: never in the
+// shared Redis, where a flood of random names would crowd out every module's keys.
+const (
+	claimedTTL      = time.Minute
+	claimedCapacity = 100_000
+	unknownTTL      = time.Minute
+	unknownCapacity = 10_000
 )
 
 // HostClaim is how a module claims hosts it only knows from its database: Snapify's custom
@@ -17,13 +28,11 @@ type HostClaim func(ctx context.Context, host string) (bool, error)
 type Dispatcher struct {
 	exact     map[string]http.Handler // mounted hosts
 	elsewhere map[string]string       // hosts of registered but unmounted modules → module
-	claims    []claim
+	claims    []*claim
 	platform  http.Handler // /healthz, /readyz, /internal/tls/ask on every host
 
-	mu       sync.RWMutex
-	cache    map[string]cached
-	cacheTTL time.Duration
-	now      func() time.Time
+	claimed *cache.Local[string, *claim]   // host → the lookup that owns it
+	unknown *cache.Local[string, struct{}] // hosts no lookup owns
 }
 
 type claim struct {
@@ -32,20 +41,19 @@ type claim struct {
 	handler http.Handler
 }
 
-type cached struct {
-	handler http.Handler
-	expires time.Time
-}
-
 // NewDispatcher returns an empty dispatcher. platform serves the health endpoints.
 func NewDispatcher(platform http.Handler) *Dispatcher {
+	return NewDispatcherWithClock(platform, time.Now)
+}
+
+// NewDispatcherWithClock is NewDispatcher with the clock its cached lookups expire by.
+func NewDispatcherWithClock(platform http.Handler, now func() time.Time) *Dispatcher {
 	return &Dispatcher{
 		exact:     map[string]http.Handler{},
 		elsewhere: map[string]string{},
 		platform:  platform,
-		cache:     map[string]cached{},
-		cacheTTL:  time.Minute,
-		now:       time.Now,
+		claimed:   cache.NewLocal[string, *claim](claimedCapacity, claimedTTL, now),
+		unknown:   cache.NewLocal[string, struct{}](unknownCapacity, unknownTTL, now),
 	}
 }
 
@@ -68,15 +76,18 @@ func (d *Dispatcher) NotMounted(module string, hosts ...string) {
 
 // Claim adds a lookup for hosts that no static name matches.
 func (d *Dispatcher) Claim(module string, fn HostClaim, h http.Handler) {
-	d.claims = append(d.claims, claim{module: module, claim: fn, handler: h})
+	d.claims = append(d.claims, &claim{module: module, claim: fn, handler: h})
 }
 
 // ForgetHost drops a cached lookup, for when a custom domain changes.
 func (d *Dispatcher) ForgetHost(host string) {
-	d.mu.Lock()
-	delete(d.cache, host)
-	d.mu.Unlock()
+	host = CanonicalHost(host)
+	d.claimed.Delete(host)
+	d.unknown.Delete(host)
 }
+
+// UnknownHosts is how many "no" answers are held in memory (at most 10,000).
+func (d *Dispatcher) UnknownHosts() int { return d.unknown.Len() }
 
 // ClaimedBy asks the lookups whether any mounted module owns host (for the TLS ask endpoint).
 func (d *Dispatcher) ClaimedBy(ctx context.Context, host string) (string, bool, error) {
@@ -84,16 +95,11 @@ func (d *Dispatcher) ClaimedBy(ctx context.Context, host string) (string, bool, 
 	if _, ok := d.exact[host]; ok {
 		return "", false, nil // static names get certificates from the Caddyfile, not on demand
 	}
-	for _, c := range d.claims {
-		ok, err := c.claim(ctx, host)
-		if err != nil {
-			return "", false, err
-		}
-		if ok {
-			return c.module, true, nil
-		}
+	c, err := d.find(ctx, host)
+	if err != nil || c == nil {
+		return "", false, err
 	}
-	return "", false, nil
+	return c.module, true, nil
 }
 
 // CanonicalHost lower-cases a Host header and strips its port and a trailing dot.
@@ -133,33 +139,36 @@ func (d *Dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *Dispatcher) lookup(ctx context.Context, host string) http.Handler {
-	if len(d.claims) == 0 || host == "" {
+	c, err := d.find(ctx, host)
+	if err != nil || c == nil {
 		return nil
 	}
-	now := d.now()
-	d.mu.RLock()
-	c, ok := d.cache[host]
-	d.mu.RUnlock()
-	if ok && now.Before(c.expires) {
-		return c.handler
+	return c.handler
+}
+
+// find asks the lookups which one owns host, remembering the answer for a minute: a "yes" for
+// up to 100,000 names, a "no" for up to 10,000 (the least recently asked make room). A failed
+// lookup is not remembered: the database may be back on the next request.
+func (d *Dispatcher) find(ctx context.Context, host string) (*claim, error) {
+	if len(d.claims) == 0 || host == "" {
+		return nil, nil
 	}
-	var found http.Handler
-	for _, cl := range d.claims {
-		ok, err := cl.claim(ctx, host)
+	if c, ok := d.claimed.Get(host); ok {
+		return c, nil
+	}
+	if _, ok := d.unknown.Get(host); ok {
+		return nil, nil
+	}
+	for _, c := range d.claims {
+		ok, err := c.claim(ctx, host)
 		if err != nil {
-			// Do not cache failures: the database may be back on the next request.
-			return nil
+			return nil, err
 		}
 		if ok {
-			found = cl.handler
-			break
+			d.claimed.Set(host, c)
+			return c, nil
 		}
 	}
-	d.mu.Lock()
-	if len(d.cache) > 100_000 {
-		clear(d.cache) // bounded: a flood of random Host headers cannot grow memory without end
-	}
-	d.cache[host] = cached{handler: found, expires: now.Add(d.cacheTTL)}
-	d.mu.Unlock()
-	return found
+	d.unknown.Set(host, struct{}{})
+	return nil, nil
 }
