@@ -10,7 +10,7 @@
 #   config/Caddyfile       `caddy fmt`, `caddy adapt`, `caddy validate`; every host routed to the
 #                          compose container and port that serves it; the all-in-one switch;
 #                          then a live run on loopback ports against a fake upstream (forwarded
-#                          headers, /internal/ blocked, immutable /static/, on-demand TLS ask)
+#                          headers, /internal/ and /readyz blocked, immutable /static/, on-demand TLS ask)
 #
 # usage: scripts/validate-deploy.sh [--no-smoke]
 #
@@ -414,7 +414,7 @@ def walk(node, out):
         if node.get("handler") == "reverse_proxy":
             out["dials"] += [u["dial"] for u in node.get("upstreams", [])]
         paths = [p for m in node.get("match", []) if isinstance(m, dict) for p in m.get("path", [])]
-        if paths == ["/internal/*"] and any(h.get("handler") == "static_response" and h.get("status_code") == 404
+        if set(paths) == {"/internal/*", "/readyz"} and any(h.get("handler") == "static_response" and h.get("status_code") == 404
                                             for h in node.get("handle", [])):
             out["blocked"] = True
         for v in node.values():
@@ -460,7 +460,7 @@ for upstream, hosts in expected.items():
             bad(f"{host}: proxied to {got or 'nothing'}, want {upstream}")
             right = False
         elif not out["blocked"]:
-            bad(f"{host}: /internal/* is not answered 404 at the edge")
+            bad(f"{host}: /internal/* and /readyz are not answered 404 at the edge")
             right = False
     if right:
         ok(f"{', '.join(hosts)} -> {upstream}")
@@ -594,6 +594,12 @@ PY
 		pass "/internal/tls/ask is 404 from outside"
 	else
 		fail "/internal/tls/ask from outside answered $code"
+	fi
+	code=$(get -o /dev/null -w '%{http_code}' "https://psydge.com:$https_port/readyz")
+	if [ "$code" = 404 ]; then
+		pass "/readyz is 404 from outside"
+	else
+		fail "/readyz from outside answered $code"
 	fi
 	headers=$(get -D - -o /dev/null -H 'Accept-Encoding: gzip' "https://psydge.com:$https_port/static/app.0123abcd.js" | tr -d '\r')
 	if [[ $(grep -ci '^cache-control:' <<<"$headers") == 1 ]] && grep -qi '^cache-control: public, max-age=31536000, immutable$' <<<"$headers" &&
