@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alorig/alorig/shared/secret"
 	"github.com/alorig/alorig/shared/testkit"
@@ -114,4 +115,49 @@ func TestRotateReencryptsResumably(t *testing.T) {
 		_, err := onlyNew.Open(sealed, secret.AD("journal_entries", id, "text_sealed"))
 		require.NoError(t, err, "row %d opens with the new key alone", id)
 	}
+}
+
+// A value written while rotate-keys runs is not replaced by the re-encrypted old value.
+func TestRotateKeepsAValueWrittenMeanwhile(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testkit.DB(t, "observer")
+	old, _ := secret.Parse("k1:" + key('1'))
+	var uid, id int64
+	require.NoError(t, db.QueryRowContext(ctx, "INSERT INTO users (anonymous, created_at, updated_at) VALUES (true, now(), now()) RETURNING id").Scan(&uid))
+	require.NoError(t, db.QueryRowContext(ctx, "SELECT nextval(pg_get_serial_sequence('journal_entries', 'id'))").Scan(&id))
+	ad := secret.AD("journal_entries", id, "text_sealed")
+	v1, _ := old.Seal([]byte("first"), ad)
+	_, err := db.ExecContext(ctx, "INSERT INTO journal_entries (id, user_id, text_sealed, module_at_time, created_at) OVERRIDING SYSTEM VALUE VALUES (?, ?, ?, '0', now())", id, uid, v1)
+	require.NoError(t, err)
+
+	// The application refreshes the value in a transaction that is still open when rotate-keys
+	// reaches the row.
+	tx, err := db.BeginTx(ctx, nil)
+	require.NoError(t, err)
+	v2, _ := old.Seal([]byte("refreshed"), ad)
+	_, err = tx.ExecContext(ctx, "UPDATE journal_entries SET text_sealed = ? WHERE id = ?", v2, id)
+	require.NoError(t, err)
+
+	kr, _ := secret.Parse("k2:" + key('2') + ",k1:" + key('1'))
+	done := make(chan error, 1)
+	go func() {
+		_, err := secret.Rotate(ctx, db, kr, secret.Field{Table: "journal_entries", Column: "text_sealed"}, 10)
+		done <- err
+	}()
+	require.Eventually(t, func() bool { // rotate-keys is waiting for the row
+		var n int
+		_ = db.QueryRowContext(ctx, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'").Scan(&n)
+		return n > 0
+	}, 5*time.Second, 10*time.Millisecond)
+	require.NoError(t, tx.Commit())
+	require.NoError(t, <-done)
+
+	var sealed []byte
+	require.NoError(t, db.QueryRowContext(ctx, "SELECT text_sealed FROM journal_entries WHERE id = ?", id).Scan(&sealed))
+	pt, err := kr.Open(sealed, ad)
+	require.NoError(t, err)
+	require.Equal(t, "refreshed", string(pt), "the value written meanwhile survives")
+	kid, _ := secret.KeyID(sealed)
+	require.Equal(t, "k2", kid, "and is re-encrypted under the primary key")
 }

@@ -24,6 +24,11 @@ type RotateReport struct {
 // Rotate re-encrypts every value of field that is not under the primary key, in batches of
 // batch rows, each batch in its own transaction. It walks by id, so an interrupted run resumes
 // where it stopped and re-running is harmless.
+//
+// Each batch is read inside its transaction with SELECT … FOR UPDATE: a value the application
+// writes meanwhile (a refreshed token) either commits before the read, and is what gets
+// re-encrypted, or waits for the batch to commit and then overwrites it. Reading outside the
+// transaction would re-encrypt the stale value over the fresh one.
 func Rotate(ctx context.Context, db *bun.DB, kr *Keyring, f Field, batch int) (RotateReport, error) {
 	rep := RotateReport{Field: f}
 	if batch <= 0 {
@@ -39,21 +44,19 @@ func Rotate(ctx context.Context, db *bun.DB, kr *Keyring, f Field, batch int) (R
 			Value []byte `bun:"value"`
 		}
 		var rows []row
-		err := db.NewSelect().
-			ColumnExpr("? AS id, ? AS value", bun.Ident(f.IDColumn), bun.Ident(f.Column)).
-			TableExpr("?", bun.Ident(f.Table)).
-			Where("? > ?", bun.Ident(f.IDColumn), after).
-			Where("? IS NOT NULL", bun.Ident(f.Column)).
-			OrderExpr("? ASC", bun.Ident(f.IDColumn)).
-			Limit(batch).
-			Scan(ctx, &rows)
-		if err != nil {
-			return rep, fmt.Errorf("rotate %s.%s: read after id %d: %w", f.Table, f.Column, after, err)
-		}
-		if len(rows) == 0 {
-			return rep, nil
-		}
-		err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			err := tx.NewSelect().
+				ColumnExpr("? AS id, ? AS value", bun.Ident(f.IDColumn), bun.Ident(f.Column)).
+				TableExpr("?", bun.Ident(f.Table)).
+				Where("? > ?", bun.Ident(f.IDColumn), after).
+				Where("? IS NOT NULL", bun.Ident(f.Column)).
+				OrderExpr("? ASC", bun.Ident(f.IDColumn)).
+				Limit(batch).
+				For("UPDATE").
+				Scan(ctx, &rows)
+			if err != nil {
+				return fmt.Errorf("read after id %d: %w", after, err)
+			}
 			for _, r := range rows {
 				if !kr.NeedsRotation(r.Value) {
 					rep.Unchanged++
@@ -74,6 +77,9 @@ func Rotate(ctx context.Context, db *bun.DB, kr *Keyring, f Field, batch int) (R
 		})
 		if err != nil {
 			return rep, fmt.Errorf("rotate %s.%s: %w", f.Table, f.Column, err)
+		}
+		if len(rows) == 0 {
+			return rep, nil
 		}
 		after = rows[len(rows)-1].ID
 	}
