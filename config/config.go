@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"os"
@@ -27,6 +28,26 @@ type Module struct {
 	RedisPrefix string   // prefix of every key, "<module>:"
 	Hosts       []string // host names served by the web surface
 	SurfaceHost []string // host names served by the extra surface
+	// PublicURL is the module's public origin (scheme://host[:port], no trailing slash), from
+	// ALORIG_<MODULE>_PUBLIC_URL. Absolute links (feeds, sitemaps, emails) are built from it,
+	// never from a request's Host header, which the client chooses.
+	PublicURL string
+}
+
+// PublicScheme is the scheme of PublicURL ("https" in production).
+func (m *Module) PublicScheme() string {
+	if u, err := url.Parse(m.PublicURL); err == nil {
+		return u.Scheme
+	}
+	return ""
+}
+
+// PublicHost is the host (and port, if any) of PublicURL.
+func (m *Module) PublicHost() string {
+	if u, err := url.Parse(m.PublicURL); err == nil {
+		return u.Host
+	}
+	return ""
 }
 
 // Defaults are the seed's maps: ports, database names and Redis DBs. IGNY8 owns Redis DBs 0 and
@@ -71,12 +92,31 @@ type Config struct {
 	DBMaxConns    int // bun pool per module per process; 0 means the default for the command
 	RiverMaxConns int // worker's pgx pool per module
 
+	// StatementTimeout is PostgreSQL's statement_timeout on the serve and worker pools (bun
+	// and River): a runaway query is cancelled by the server. 0 turns it off.
+	StatementTimeout time.Duration
+
 	EncryptionKeys string
 	Clock          string
 	TrustedProxies []netip.Prefix
-	BodyLimit      int64
-	ShutdownGrace  time.Duration
-	EphePath       string
+	// DirectlyExposed is ALORIG_TRUSTED_PROXIES=none: no proxy in front, the peer address is
+	// the client. Production must say one or the other.
+	DirectlyExposed bool
+	BodyLimit       int64
+	// RequestTimeout is each request's deadline; UploadTimeout replaces it on routes that
+	// accept large bodies (web.AllowBody). WebSocket upgrades have none.
+	RequestTimeout time.Duration
+	UploadTimeout  time.Duration
+	// SessionIdle ends a session unused for this long (its 30-day lifetime notwithstanding).
+	SessionIdle time.Duration
+
+	// SMTPURL is smtp://user:password@host:587 (STARTTLS when offered) or smtps://…:465;
+	// empty means no mail is sent (development logs it; production answers 503 where mail is
+	// needed). MailFrom is the sender address.
+	SMTPURL       string
+	MailFrom      string
+	ShutdownGrace time.Duration
+	EphePath      string
 
 	Modules map[string]*Module
 
@@ -221,11 +261,37 @@ func Load(getenv Getenv) (*Config, error) {
 	} else {
 		c.Astro.WebhookTimeout = d
 	}
-	grace := str("ALORIG_SHUTDOWN_GRACE", "20s")
-	if d, err := time.ParseDuration(grace); err != nil || d <= 0 {
-		errs = append(errs, fmt.Errorf("ALORIG_SHUTDOWN_GRACE=%q: want a positive duration such as 20s", grace))
-	} else {
-		c.ShutdownGrace = d
+	duration := func(key, def string, zeroOK bool) time.Duration {
+		v := str(key, def)
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || (d == 0 && !zeroOK) {
+			want := "a positive duration such as " + def
+			if zeroOK {
+				want += " (0 turns it off)"
+			}
+			errs = append(errs, fmt.Errorf("%s=%q: want %s", key, v, want))
+			d, _ = time.ParseDuration(def)
+		}
+		return d
+	}
+	c.ShutdownGrace = duration("ALORIG_SHUTDOWN_GRACE", "20s", false)
+	c.RequestTimeout = duration("ALORIG_REQUEST_TIMEOUT", "15s", false)
+	c.UploadTimeout = duration("ALORIG_UPLOAD_TIMEOUT", "10m", false)
+	if c.UploadTimeout > 10*time.Minute {
+		// platform.NewServer's WriteTimeout is 10 minutes: an upload must be answered within it.
+		errs = append(errs, fmt.Errorf("ALORIG_UPLOAD_TIMEOUT=%s: at most 10m", c.UploadTimeout))
+	}
+	c.StatementTimeout = duration("ALORIG_DB_STATEMENT_TIMEOUT", "30s", true)
+	c.SessionIdle = duration("ALORIG_SESSION_IDLE_TIMEOUT", "168h", false)
+	c.SMTPURL = str("ALORIG_SMTP_URL", "")
+	c.MailFrom = str("ALORIG_MAIL_FROM", "Alorig <no-reply@alorig.com>")
+	if c.SMTPURL != "" {
+		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			errs = append(errs, fmt.Errorf("ALORIG_SMTP_URL=%s: want smtp://user:password@host:587 or smtps://user:password@host:465", RedactURL(c.SMTPURL)))
+		}
+	}
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		errs = append(errs, fmt.Errorf("ALORIG_MAIL_FROM=%q: want an address such as Alorig <no-reply@example.com>", c.MailFrom))
 	}
 	if c.Env != "development" && c.Env != "production" {
 		errs = append(errs, fmt.Errorf("ALORIG_ENV=%q: want development or production", c.Env))
@@ -237,7 +303,11 @@ func Load(getenv Getenv) (*Config, error) {
 		}
 		c.Apps = list
 	}
-	for _, p := range splitList(getenv("ALORIG_TRUSTED_PROXIES")) {
+	proxies := splitList(getenv("ALORIG_TRUSTED_PROXIES"))
+	if len(proxies) == 1 && strings.EqualFold(proxies[0], "none") {
+		c.DirectlyExposed, proxies = true, nil
+	}
+	for _, p := range proxies {
 		prefix, err := netip.ParsePrefix(p)
 		if err != nil {
 			if addr, aerr := netip.ParseAddr(p); aerr == nil {
@@ -276,6 +346,7 @@ func Load(getenv Getenv) (*Config, error) {
 			m.SurfacePort = num("ALORIG_"+upper+"_SURFACE_PORT", m.SurfacePort)
 		}
 		m.Database = str("ALORIG_"+upper+"_DATABASE", m.Database)
+		m.PublicURL = publicURL(getenv("ALORIG_"+upper+"_PUBLIC_URL"), m, c.Production(), &errs)
 		m.RedisDB = num("ALORIG_"+upper+"_REDIS_DB", m.RedisDB)
 		if p := getenv("ALORIG_" + upper + "_REDIS_PREFIX"); p != "" {
 			if !strings.HasPrefix(p, m.Name+":") {
@@ -309,7 +380,10 @@ func Load(getenv Getenv) (*Config, error) {
 			}
 		}
 	}
-	if err := c.checkProduction(); err != nil {
+	// Snapify and AstroTiming keep their own copies (absent means "not configured" to them).
+	c.Snapify.PublicBaseURL = strings.TrimRight(c.Snapify.PublicBaseURL, "/")
+	c.Astro.PublicBaseURL = c.Modules["astrotiming"].PublicURL
+	if err := c.checkProduction(getenv); err != nil {
 		errs = append(errs, err)
 	}
 	if len(errs) > 0 {
@@ -321,7 +395,39 @@ func Load(getenv Getenv) (*Config, error) {
 // DevelopmentKeys is the keyring `make run` uses. Production refuses it.
 const DevelopmentKeys = "dev1:ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZCEhISE="
 
-func (c *Config) checkProduction() error {
+// publicURL checks a module's ALORIG_<MODULE>_PUBLIC_URL, or supplies the default:
+// http://<module>.localhost:8080 in development, https://<first host> in production (where
+// checkProduction insists on an explicit value for the modules that build links).
+func publicURL(v string, m Module, production bool, errs *[]error) string {
+	key := "ALORIG_" + strings.ToUpper(m.Name) + "_PUBLIC_URL"
+	if v = strings.TrimRight(strings.TrimSpace(v), "/"); v == "" {
+		if production && len(m.Hosts) > 0 {
+			return "https://" + m.Hosts[0]
+		}
+		return "http://" + m.Name + ".localhost:8080"
+	}
+	u, err := url.Parse(v)
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil:
+		*errs = append(*errs, fmt.Errorf("%s=%q: want an origin such as https://%s", key, v, firstOr(m.Hosts, m.Name+".example")))
+	case production && u.Scheme != "https":
+		*errs = append(*errs, fmt.Errorf("production: %s=%q must be https", key, v))
+	}
+	return v
+}
+
+func firstOr(list []string, def string) string {
+	if len(list) > 0 {
+		return list[0]
+	}
+	return def
+}
+
+// LinkModules are the modules that put absolute links to themselves in what they send out
+// (feeds, sitemaps, product links): production refuses to guess their public URL.
+var LinkModules = []string{"snapify", "astrotiming"}
+
+func (c *Config) checkProduction(getenv Getenv) error {
 	if !c.Production() {
 		return nil
 	}
@@ -343,7 +449,50 @@ func (c *Config) checkProduction() error {
 	if !isLoopback(c.AdminAddr) && c.AdminToken == "" {
 		errs = append(errs, fmt.Errorf("production: ALORIG_ADMIN_ADDR %s is not loopback, so ALORIG_ADMIN_TOKEN is required", c.AdminAddr))
 	}
+	// Behind Caddy without trusted proxies every client has Caddy's address, so every per-IP
+	// limit (logins, sign-ups, resets) is one limit shared by everybody.
+	if len(c.TrustedProxies) == 0 && !c.DirectlyExposed {
+		errs = append(errs, errors.New("production: ALORIG_TRUSTED_PROXIES is required: the proxy's subnet (e.g. the alorig_net CIDR), or none when clients connect directly"))
+	}
+	for _, name := range LinkModules {
+		key := "ALORIG_" + strings.ToUpper(name) + "_PUBLIC_URL"
+		if strings.TrimSpace(getenv(key)) == "" {
+			errs = append(errs, fmt.Errorf("production: %s is required (https://…): %s builds absolute links from it", key, name))
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// RedactURL returns rawURL with its password, if any, replaced by "xxxxx", for messages and
+// logs. Every URL that can carry a secret (database, Redis, SMTP) goes through it before it
+// reaches an error or a log line.
+func RedactURL(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "(unparsable URL)" // url.Parse's own error would quote it, password included
+	}
+	return u.Redacted()
+}
+
+// RedactError returns err with the password of each URL in urls masked in its message: for
+// errors of libraries that quote the URL they were given.
+func RedactError(err error, urls ...string) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	for _, raw := range urls {
+		if u, perr := url.Parse(raw); perr == nil && u.User != nil {
+			if pw, ok := u.User.Password(); ok && pw != "" {
+				msg = strings.ReplaceAll(msg, url.UserPassword(u.User.Username(), pw).String(), url.UserPassword(u.User.Username(), "xxxxx").String())
+				msg = strings.ReplaceAll(msg, pw, "xxxxx")
+			}
+		}
+	}
+	if msg == err.Error() {
+		return err
+	}
+	return errors.New(msg)
 }
 
 // ParseApps reads "psydge,asms" or "all" into module names, in documented order.

@@ -1,7 +1,9 @@
 package config_test
 
 import (
+	"errors"
 	"testing"
+	"time"
 
 	"github.com/alorig/alorig/config"
 	"github.com/stretchr/testify/require"
@@ -77,9 +79,95 @@ func TestProductionRefusesDevelopmentSettings(t *testing.T) {
 	_, err = config.Load(env(map[string]string{"ALORIG_ENV": "production", "ALORIG_ENCRYPTION_KEYS": config.DevelopmentKeys,
 		"ALORIG_DATABASE_URL": "postgres://alorig:s3cret-Pw@db:5432/?sslmode=disable"}))
 	require.ErrorContains(t, err, "development key")
-	_, err = config.Load(env(map[string]string{"ALORIG_ENV": "production", "ALORIG_ENCRYPTION_KEYS": "p1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-		"ALORIG_DATABASE_URL": "postgres://alorig:s3cret-Pw@db:5432/?sslmode=disable"}))
+	_, err = config.Load(env(production(nil)))
 	require.NoError(t, err)
+}
+
+// production is a complete production environment with changes applied ("" deletes a key).
+func production(changes map[string]string) map[string]string {
+	m := map[string]string{"ALORIG_ENV": "production", "ALORIG_ENCRYPTION_KEYS": "p1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+		"ALORIG_DATABASE_URL":    "postgres://alorig:s3cret-Pw@db:5432/?sslmode=disable",
+		"ALORIG_TRUSTED_PROXIES": "172.20.0.0/16", "ALORIG_SNAPIFY_PUBLIC_URL": "https://snapify.pk",
+		"ALORIG_ASTROTIMING_PUBLIC_URL": "https://astrotiming.com"}
+	for k, v := range changes {
+		if v == "" {
+			delete(m, k)
+		} else {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// Behind a proxy every client shares the proxy's address unless the proxy is trusted; links
+// sent out must not come from the request's Host. Production refuses to guess either.
+func TestProductionRequiresProxiesAndPublicURLs(t *testing.T) {
+	t.Parallel()
+	_, err := config.Load(env(production(map[string]string{"ALORIG_TRUSTED_PROXIES": "", "ALORIG_SNAPIFY_PUBLIC_URL": "",
+		"ALORIG_ASTROTIMING_PUBLIC_URL": ""})))
+	for _, want := range []string{"ALORIG_TRUSTED_PROXIES is required", "ALORIG_SNAPIFY_PUBLIC_URL is required", "ALORIG_ASTROTIMING_PUBLIC_URL is required"} {
+		require.ErrorContains(t, err, want)
+	}
+	_, err = config.Load(env(production(map[string]string{"ALORIG_SNAPIFY_PUBLIC_URL": "http://snapify.pk"})))
+	require.ErrorContains(t, err, "must be https")
+
+	cfg, err := config.Load(env(production(map[string]string{"ALORIG_TRUSTED_PROXIES": "none"})))
+	require.NoError(t, err, "none: clients connect directly")
+	require.True(t, cfg.DirectlyExposed)
+	require.Empty(t, cfg.TrustedProxies)
+
+	m := cfg.Modules["astrotiming"]
+	require.Equal(t, "https://astrotiming.com", m.PublicURL)
+	require.Equal(t, "https", m.PublicScheme())
+	require.Equal(t, "astrotiming.com", m.PublicHost())
+	require.Equal(t, "https://astrotiming.com", cfg.Astro.PublicBaseURL)
+	require.Equal(t, "https://asms.alorig.com", cfg.Modules["asms"].PublicURL, "production default: the first host, over https")
+
+	dev, err := config.Load(env(map[string]string{"ALORIG_ASMS_PUBLIC_URL": "http://asms.localhost:8080/"}))
+	require.NoError(t, err)
+	require.Equal(t, "http://asms.localhost:8080", dev.Modules["asms"].PublicURL)
+	require.Equal(t, "http://psydge.localhost:8080", dev.Modules["psydge"].PublicURL)
+	_, err = config.Load(env(map[string]string{"ALORIG_ASMS_PUBLIC_URL": "asms.example.pk"}))
+	require.ErrorContains(t, err, "ALORIG_ASMS_PUBLIC_URL")
+}
+
+func TestTimeoutsAndMailSettings(t *testing.T) {
+	t.Parallel()
+	cfg, err := config.Load(env(nil))
+	require.NoError(t, err)
+	require.Equal(t, 15*time.Second, cfg.RequestTimeout)
+	require.Equal(t, 10*time.Minute, cfg.UploadTimeout)
+	require.Equal(t, 30*time.Second, cfg.StatementTimeout)
+	require.Equal(t, 7*24*time.Hour, cfg.SessionIdle)
+	require.Empty(t, cfg.SMTPURL)
+
+	cfg, err = config.Load(env(map[string]string{"ALORIG_DB_STATEMENT_TIMEOUT": "0", "ALORIG_REQUEST_TIMEOUT": "5s",
+		"ALORIG_SMTP_URL": "smtp://mailer:pa55@mail.example.pk:587", "ALORIG_MAIL_FROM": "Snapify <orders@snapify.pk>"}))
+	require.NoError(t, err)
+	require.Zero(t, cfg.StatementTimeout, "0 turns it off")
+	require.Equal(t, 5*time.Second, cfg.RequestTimeout)
+
+	_, err = config.Load(env(map[string]string{"ALORIG_REQUEST_TIMEOUT": "0", "ALORIG_SMTP_URL": "http://mailer:pa55@mail.example.pk",
+		"ALORIG_MAIL_FROM": "nobody"}))
+	for _, want := range []string{"ALORIG_REQUEST_TIMEOUT", "ALORIG_SMTP_URL", "ALORIG_MAIL_FROM"} {
+		require.ErrorContains(t, err, want)
+	}
+	require.NotContains(t, err.Error(), "pa55", "the SMTP password is redacted in the message")
+}
+
+func TestRedactURL(t *testing.T) {
+	t.Parallel()
+	for _, raw := range []string{"redis://:s3cret@redis:6379/2", "redis://default:s3cret@redis:6379", "postgres://alorig:s3cret@db/x", "smtp://u:s3cret@mail:587"} {
+		got := config.RedactURL(raw)
+		require.NotContains(t, got, "s3cret", raw)
+		require.Contains(t, got, "xxxxx", raw)
+	}
+	require.Equal(t, "redis://redis:6379", config.RedactURL("redis://redis:6379"))
+	require.NotContains(t, config.RedactURL("redis://:s3c%zzret@redis"), "s3c")
+
+	err := config.RedactError(errors.New(`dial redis://:s3cret@redis:6379: refused`), "redis://:s3cret@redis:6379")
+	require.NotContains(t, err.Error(), "s3cret")
+	require.Contains(t, err.Error(), "refused")
 }
 
 func TestHostsAndDatabaseOverrides(t *testing.T) {

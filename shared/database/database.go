@@ -8,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/alorig/alorig/config"
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	"github.com/uptrace/bun"
@@ -44,13 +46,32 @@ func Ping(ctx context.Context, db *bun.DB) error {
 	return db.PingContext(ctx)
 }
 
-// Redact hides the password in a database URL for messages.
-func Redact(databaseURL string) string {
+// Redact hides the password in a database URL for messages (config.RedactURL, the one helper
+// for every URL that may carry a secret).
+func Redact(databaseURL string) string { return config.RedactURL(databaseURL) }
+
+// WithStatementTimeout returns databaseURL with PostgreSQL's statement_timeout set to d for
+// every connection opened from it (pgx sends query parameters it does not know as run-time
+// parameters, in bun's pool and River's pgx pool alike). d <= 0 leaves the URL as it is.
+func WithStatementTimeout(databaseURL string, d time.Duration) string {
+	if d <= 0 {
+		return databaseURL
+	}
 	u, err := url.Parse(databaseURL)
 	if err != nil {
-		return "(unparsable database URL)"
+		return databaseURL // Open reports it
 	}
-	return u.Redacted()
+	q := u.Query()
+	q.Set("statement_timeout", strconv.FormatInt(max(1, d.Milliseconds()), 10))
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// IsStatementTimeout reports whether err is PostgreSQL cancelling a statement, by
+// statement_timeout or by a cancelled context (query_canceled, 57014).
+func IsStatementTimeout(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "57014"
 }
 
 // NameOf returns the database name in a URL.

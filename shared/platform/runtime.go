@@ -82,6 +82,16 @@ func poolSize(cfg *config.Config, role Role, surface string) int {
 	return 3
 }
 
+// dbURL adds PostgreSQL's statement_timeout to the pools of long-running processes (serve and
+// worker), so the server cancels a runaway query even when no request context does. migrate
+// and seed run without one: a migration may legitimately build an index for minutes.
+func dbURL(cfg *config.Config, role Role, url string) string {
+	if role == RoleServe || role == RoleWorker {
+		return database.WithStatementTimeout(url, cfg.StatementTimeout)
+	}
+	return url
+}
+
 // Open opens every named module: its database pool, Redis keyspace, River insert client,
 // accounts, and the module itself. It does not check schemas; see CheckSchemas.
 func Open(ctx context.Context, cfg *config.Config, o Options) (*Runtime, error) {
@@ -97,7 +107,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*Runtime, error) 
 		}
 		mc := cfg.Modules[name]
 		log := o.Log.With("module", name)
-		db, err := database.Open(mc.DatabaseURL, poolSize(cfg, o.Role, cfg.EffectiveSurface()))
+		db, err := database.Open(dbURL(cfg, o.Role, mc.DatabaseURL), poolSize(cfg, o.Role, cfg.EffectiveSurface()))
 		if err != nil {
 			rt.Close()
 			return nil, fmt.Errorf("%s: %w", name, err)
@@ -106,7 +116,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*Runtime, error) 
 		if err != nil {
 			db.Close()
 			rt.Close()
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, fmt.Errorf("%s: %w", name, config.RedactError(err, cfg.RedisURL))
 		}
 		workers := river.NewWorkers()
 		inserter, err := jobs.NewInserter(db, workers, log)
@@ -141,7 +151,8 @@ func (rt *Runtime) Ping(ctx context.Context) error {
 				m.Module.Name(), database.Redact(m.Deps.Module.DatabaseURL), err, m.Module.Name()))
 		}
 		if err := m.KV.Ping(ctx); err != nil {
-			errs = append(errs, fmt.Errorf("%s: Redis at %s does not answer: %v (is Redis running? set ALORIG_REDIS_URL)", m.Module.Name(), rt.Config.RedisURL, err))
+			errs = append(errs, fmt.Errorf("%s: Redis at %s does not answer: %v (is Redis running? set ALORIG_REDIS_URL)", m.Module.Name(),
+				config.RedactURL(rt.Config.RedisURL), config.RedactError(err, rt.Config.RedisURL)))
 		}
 	}
 	return errors.Join(errs...)
@@ -228,7 +239,8 @@ func (rt *Runtime) Handler(surface string) http.Handler {
 
 func (rt *Runtime) newEcho(m *Mounted) *echo.Echo {
 	e := web.NewEcho(web.Options{Module: m.Module.Name(), Production: rt.Config.Production(), BodyLimit: rt.Config.BodyLimit,
-		TrustedProxies: rt.Config.TrustedProxies, Log: m.Log, Metrics: rt.Metrics})
+		TrustedProxies: rt.Config.TrustedProxies, Log: m.Log, Metrics: rt.Metrics,
+		RequestTimeout: rt.Config.RequestTimeout, UploadTimeout: rt.Config.UploadTimeout})
 	e.Use(m.Accounts.Middleware())
 	return e
 }
@@ -265,7 +277,7 @@ func (rt *Runtime) StartWorkers(ctx context.Context) error {
 		if p, ok := m.Module.(Periodic); ok {
 			periodic = append(periodic, p.PeriodicJobs()...)
 		}
-		w, err := jobs.NewWorker(ctx, jobs.WorkerConfig{Module: m.Module.Name(), DatabaseURL: m.Deps.Module.DatabaseURL,
+		w, err := jobs.NewWorker(ctx, jobs.WorkerConfig{Module: m.Module.Name(), DatabaseURL: dbURL(rt.Config, RoleWorker, m.Deps.Module.DatabaseURL),
 			MaxConns: rt.Config.RiverMaxConns, Workers: m.Workers, Periodic: periodic, Log: quietRiver(m.Log), FetchPollInterval: rt.poll})
 		if err != nil {
 			return err

@@ -4,7 +4,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
+	"github.com/alorig/alorig/shared/database"
 	"github.com/alorig/alorig/shared/platform"
 	"github.com/alorig/alorig/shared/testkit"
 	"github.com/labstack/echo/v4"
@@ -54,4 +56,27 @@ func TestSurfacesMountOnTheirOwnHosts(t *testing.T) {
 			require.Equal(t, tc.body, body, "%s %s", tc.surface, tc.host)
 		}
 	}
+}
+
+// A serving process's pool carries statement_timeout: PostgreSQL cancels a runaway query.
+func TestServePoolHasStatementTimeout(t *testing.T) {
+	t.Parallel()
+	env := testkit.Start(t, map[string]platform.Constructor{"psydge": func(platform.Deps) (platform.Module, error) { return surfaced{}, nil }},
+		testkit.WithEnv("ALORIG_DB_STATEMENT_TIMEOUT", "250ms"))
+	db := env.Mounted("psydge").DB
+	var setting string
+	require.NoError(t, db.QueryRowContext(t.Context(), "SHOW statement_timeout").Scan(&setting))
+	require.Equal(t, "250ms", setting)
+	_, err := db.ExecContext(t.Context(), "SELECT pg_sleep(3)")
+	require.True(t, database.IsStatementTimeout(err), "%v", err)
+}
+
+// Uploads on slow networks outlast any whole-request read timeout; the per-request deadline
+// (web.Deadline) bounds requests instead, so the server has none and writes for long enough.
+func TestServerHasNoWholeRequestReadTimeout(t *testing.T) {
+	t.Parallel()
+	srv := platform.NewServer(http.NotFoundHandler())
+	require.Zero(t, srv.ReadTimeout)
+	require.NotZero(t, srv.ReadHeaderTimeout)
+	require.GreaterOrEqual(t, srv.WriteTimeout, 10*time.Minute)
 }

@@ -36,12 +36,20 @@ func Listen(addr, setting string) (net.Listener, error) {
 }
 
 // NewServer wraps h with the platform's timeouts.
+//
+// There is deliberately no ReadTimeout: it bounds the whole request body, and an 8 MB photo on
+// a 3G link takes minutes, so any one value either cuts real uploads or lets slow clients hold
+// connections for as long. Instead headers must arrive within ReadHeaderTimeout, and each
+// request's body and handler are bounded per route by web.Deadline (ALORIG_REQUEST_TIMEOUT,
+// and ALORIG_UPLOAD_TIMEOUT on routes with web.AllowBody), which sets the connection's read
+// deadline and cancels the request's context; web.BodyLimit bounds the size. WriteTimeout is
+// generous for the same reason (a large answer to a slow phone); WebSocket connections are
+// hijacked and clear their own deadlines.
 func NewServer(h http.Handler) *http.Server {
 	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
+		WriteTimeout:      10 * time.Minute,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -25,6 +27,10 @@ type Options struct {
 	TrustedProxies []netip.Prefix
 	Log            *slog.Logger
 	Metrics        *Metrics
+	// RequestTimeout is each request's deadline (default 15 s); UploadTimeout replaces it on
+	// routes that raise their body cap with AllowBody (default 10 min). See Deadline.
+	RequestTimeout time.Duration
+	UploadTimeout  time.Duration
 }
 
 // NewEcho returns an echo instance with the platform's middleware, error handler and IP
@@ -39,7 +45,10 @@ func NewEcho(o Options) *echo.Echo {
 	if limit <= 0 {
 		limit = 1 << 20
 	}
-	e.Use(RequestID(), Recover(o.Log), AccessLog(o.Module, o.Log, o.Metrics), SecurityHeaders(o.Production), BodyLimit(limit))
+	// Deadline sits inside AccessLog, so a request it cuts short is logged with its answer, and
+	// before Compress, so it reaches the connection through echo's own response writer.
+	e.Use(RequestID(), Recover(o.Log), AccessLog(o.Module, o.Log, o.Metrics), Deadline(o.RequestTimeout, o.UploadTimeout),
+		SecurityHeaders(o.Production), BodyLimit(limit))
 	skipGzip := func(c echo.Context) bool {
 		p := c.Request().URL.Path
 		return strings.HasPrefix(p, "/media/") || strings.HasSuffix(p, ".webp") || strings.HasSuffix(p, ".jpg") ||
@@ -126,14 +135,77 @@ func BodyLimit(limit int64) echo.MiddlewareFunc {
 	}
 }
 
-// AllowBody raises the body cap for the routes it is attached to.
+// AllowBody raises the body cap for the routes it is attached to, and gives them the upload
+// deadline instead of the ordinary one: a large body on a slow mobile network takes minutes.
 func AllowBody(limit int64) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if lb, ok := c.Request().Body.(*limitedBody); ok {
 				lb.limit = limit
 			}
+			if d, ok := c.Get(ctxDeadline).(*deadline); ok {
+				d.lengthen()
+			}
 			return next(c)
+		}
+	}
+}
+
+const ctxDeadline = "web.deadline"
+
+// errRequestTimeout is the cause of a request context ended by its deadline.
+var errRequestTimeout = errors.New("request deadline exceeded")
+
+// deadline is one request's time limit: a timer that cancels the request's context (so
+// PostgreSQL queries and outside calls stop) and the connection's read deadline (so a body
+// that trickles in cannot hold the handler either). Both move together when lengthened.
+type deadline struct {
+	timer  *time.Timer
+	rc     *http.ResponseController
+	start  time.Time
+	upload time.Duration
+}
+
+func (d *deadline) lengthen() {
+	if d.timer.Stop() { // not fired yet: the longer limit counts from the request's start
+		d.timer.Reset(time.Until(d.start.Add(d.upload)))
+		_ = d.rc.SetReadDeadline(d.start.Add(d.upload))
+	}
+}
+
+// Deadline bounds every request: after timeout its context is cancelled and its body reads
+// fail, and the answer is a 503 problem with code REQUEST_TIMEOUT (unless the handler had
+// already answered). The server itself has no whole-request ReadTimeout (see
+// platform.NewServer), so this is what ends a slow request. Routes with AllowBody get upload
+// instead; WebSocket upgrades get no deadline, since the connection is meant to stay open.
+func Deadline(timeout, upload time.Duration) echo.MiddlewareFunc {
+	if timeout <= 0 {
+		timeout = 15 * time.Second
+	}
+	if upload <= 0 {
+		upload = 10 * time.Minute
+	}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+				return next(c)
+			}
+			ctx, cancel := context.WithCancelCause(r.Context())
+			defer cancel(nil)
+			d := &deadline{rc: http.NewResponseController(c.Response()), start: time.Now(), upload: max(upload, timeout)}
+			d.timer = time.AfterFunc(timeout, func() { cancel(errRequestTimeout) })
+			defer d.timer.Stop()
+			// Not supported by test recorders; a real connection always takes it.
+			_ = d.rc.SetReadDeadline(d.start.Add(timeout))
+			c.Set(ctxDeadline, d)
+			c.SetRequest(r.WithContext(ctx))
+			err := next(c)
+			if context.Cause(ctx) == errRequestTimeout && !c.Response().Committed {
+				return NewProblem(http.StatusServiceUnavailable, "the request took longer than this server allows; try again").
+					WithCode("REQUEST_TIMEOUT")
+			}
+			return err
 		}
 	}
 }

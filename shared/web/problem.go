@@ -23,6 +23,9 @@ type Problem struct {
 	Instance string       `json:"instance,omitempty"`
 	Code     string       `json:"code,omitempty"`
 	Errors   []FieldError `json:"errors,omitempty"`
+	// RequestID is the X-Request-ID of the answer: what to quote to support, and what finds
+	// the request in the logs.
+	RequestID string `json:"request_id,omitempty"`
 	// Extra members are merged into the top-level object (e.g. the gates of a refused trade).
 	Extra map[string]any `json:"-"`
 	// RetryAfter, when set, becomes the Retry-After header.
@@ -98,6 +101,9 @@ func (p *Problem) With(key string, value any) *Problem {
 func WriteProblem(w http.ResponseWriter, r *http.Request, p *Problem) {
 	if p.Instance == "" && r != nil {
 		p.Instance = r.URL.Path
+	}
+	if p.RequestID == "" {
+		p.RequestID = w.Header().Get(echo.HeaderXRequestID)
 	}
 	if p.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(p.RetryAfter))
