@@ -37,6 +37,8 @@ type brokerRegistry struct {
 	mu      sync.Mutex
 	paper   map[int64]*paper.Broker
 	metaapi map[int64]*metaapi.Client
+	// wrap, set by tests only, wraps every client brokerFor hands out (to count or fail calls).
+	wrap func(broker.Broker) broker.Broker
 }
 
 func newBrokerRegistry() *brokerRegistry {
@@ -70,6 +72,14 @@ type metaCredentials struct {
 
 // brokerFor opens (or reuses) the client of a connection.
 func (m *Module) brokerFor(ctx context.Context, c *Connection) (broker.Broker, error) {
+	b, err := m.openBroker(ctx, c)
+	if err != nil || m.brokers.wrap == nil {
+		return b, err
+	}
+	return m.brokers.wrap(b), nil
+}
+
+func (m *Module) openBroker(ctx context.Context, c *Connection) (broker.Broker, error) {
 	r := m.brokers
 	r.mu.Lock()
 	defer r.mu.Unlock()

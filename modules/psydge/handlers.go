@@ -400,6 +400,10 @@ type idemRow struct {
 	Response json.RawMessage `bun:"response"`
 }
 
+// idemTTL is how long a stored answer is replayed after it was stored; then the key is
+// deleted (reconcileIdempotency) and may be used again.
+const idemTTL = 24 * time.Hour
+
 func (m *Module) placeTrade(c echo.Context) error {
 	var req TicketRequest
 	if err := web.BindJSON(c, &req); err != nil {
@@ -414,8 +418,13 @@ func (m *Module) placeTrade(c echo.Context) error {
 	if key != "" {
 		canon, _ := json.Marshal(req)
 		sum := sha256.Sum256(canon)
-		res, err := m.d.DB.NewRaw("INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-			id, key, sum[:], m.d.Clock.Now()).Exec(ctx)
+		now := m.d.Clock.Now()
+		// Claim the key, or take over one whose answer has expired but is not deleted yet.
+		res, err := m.d.DB.NewRaw(`INSERT INTO idempotency_keys (user_id, key, request_hash, created_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (user_id, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status = 0, response = NULL,
+				trade_id = NULL, completed_at = NULL, expires_at = NULL, created_at = EXCLUDED.created_at
+			WHERE idempotency_keys.expires_at <= EXCLUDED.created_at`,
+			id, key, sum[:], now).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("psydge: claim idempotency key: %w", err)
 		}
@@ -434,12 +443,12 @@ func (m *Module) placeTrade(c echo.Context) error {
 			return c.JSONBlob(prev.Status, prev.Response)
 		}
 	}
-	p, err := m.Place(ctx, id, &req)
+	p, err := m.Place(ctx, id, &req, key)
 	if err != nil {
 		if key != "" {
-			// Nothing was placed (every failure before the broker answers is one), so a retry
-			// with the same key may run again.
-			_, _ = m.d.DB.NewRaw("DELETE FROM idempotency_keys WHERE user_id = ? AND key = ?", id, key).Exec(context.WithoutCancel(ctx))
+			// Place fails only before the trade row exists, so nothing reached the broker and
+			// a retry with the same key may run again. A key that names a trade is never freed.
+			_, _ = m.d.DB.NewRaw("DELETE FROM idempotency_keys WHERE user_id = ? AND key = ? AND status = 0 AND trade_id IS NULL", id, key).Exec(context.WithoutCancel(ctx))
 		}
 		return gateErr(err)
 	}
@@ -452,11 +461,22 @@ func (m *Module) placeTrade(c echo.Context) error {
 		return err
 	}
 	if key != "" {
-		if _, err := m.d.DB.NewRaw("UPDATE idempotency_keys SET status = ?, response = ? WHERE user_id = ? AND key = ?", p.Status, string(b), id, key).Exec(context.WithoutCancel(ctx)); err != nil {
-			m.d.Log.Error("store idempotent response", "err", err)
+		// Stored even when the client has gone: its retry must replay this answer. Should the
+		// write fail, the key stays in flight (409) until reconcileIdempotency stores the
+		// trade's state as its answer.
+		if err := m.storeIdemAnswer(context.WithoutCancel(ctx), id, key, p.Status, b); err != nil {
+			m.d.Log.Error("store idempotent response", "user", id, "err", err)
 		}
 	}
 	return c.JSONBlob(p.Status, b)
+}
+
+// storeIdemAnswer records a key's answer and when it expires.
+func (m *Module) storeIdemAnswer(ctx context.Context, userID int64, key string, status int, body []byte) error {
+	now := m.d.Clock.Now()
+	_, err := m.d.DB.NewRaw("UPDATE idempotency_keys SET status = ?, response = ?, completed_at = ?, expires_at = ? WHERE user_id = ? AND key = ? AND status = 0",
+		status, string(body), now, now.Add(idemTTL), userID, key).Exec(ctx)
+	return err
 }
 
 func (m *Module) listTradesH(c echo.Context) error {

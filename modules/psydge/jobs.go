@@ -263,6 +263,91 @@ func (m *Module) weeklyReport(ctx context.Context, userID int64, at time.Time) (
 	return row, nil
 }
 
+// ReconcileIdempotencyArgs settles Idempotency-Keys: answers past their expiry are deleted,
+// and keys a crash left in flight are settled from their trade row or freed.
+type ReconcileIdempotencyArgs struct{}
+
+func (ReconcileIdempotencyArgs) Kind() string { return "psydge.reconcile_idempotency_keys" }
+
+// InsertOpts: one run per minute; a failed run is simply the next minute's work.
+func (ReconcileIdempotencyArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByPeriod: time.Minute}}
+}
+
+type idemWorker struct {
+	river.WorkerDefaults[ReconcileIdempotencyArgs]
+	m *Module
+}
+
+func (w *idemWorker) Work(ctx context.Context, _ *river.Job[ReconcileIdempotencyArgs]) error {
+	_, err := w.m.reconcileIdempotency(ctx)
+	return err
+}
+
+// idemStale is how long a key may stay in flight before it is settled. A placement finishes
+// within seconds (the broker call is bounded by placeTimeout), so a key this old belongs to
+// a request that died with its process.
+const idemStale = 5 * time.Minute
+
+// IdemReconciled counts what one run did.
+type IdemReconciled struct{ Expired, Freed, Settled int64 }
+
+// reconcileIdempotency deletes answers past their expiry, frees stale in-flight keys whose
+// request never wrote a trade row (nothing reached the broker), and stores the trade's
+// current state as the answer of stale keys whose trade row exists. That trade is settled
+// against the broker by sync like any pending or unknown order; a retry replays this answer
+// (202 while it is unsettled) and never sends the order again.
+func (m *Module) reconcileIdempotency(ctx context.Context) (IdemReconciled, error) {
+	var out IdemReconciled
+	now := m.d.Clock.Now()
+	res, err := m.d.DB.NewRaw("DELETE FROM idempotency_keys WHERE expires_at <= ?", now).Exec(ctx)
+	if err != nil {
+		return out, fmt.Errorf("psydge: delete expired idempotency keys: %w", err)
+	}
+	out.Expired, _ = res.RowsAffected()
+	cutoff := now.Add(-idemStale)
+	res, err = m.d.DB.NewRaw(`DELETE FROM idempotency_keys k WHERE k.status = 0 AND k.created_at < ?
+		AND NOT EXISTS (SELECT 1 FROM trades t WHERE t.id = k.trade_id AND t.user_id = k.user_id)`, cutoff).Exec(ctx)
+	if err != nil {
+		return out, fmt.Errorf("psydge: free stale idempotency keys: %w", err)
+	}
+	out.Freed, _ = res.RowsAffected()
+	var stale []struct {
+		UserID  int64  `bun:"user_id"`
+		Key     string `bun:"key"`
+		TradeID int64  `bun:"trade_id"`
+	}
+	if err := m.d.DB.NewRaw("SELECT user_id, key, trade_id FROM idempotency_keys WHERE status = 0 AND created_at < ? AND trade_id IS NOT NULL", cutoff).Scan(ctx, &stale); err != nil {
+		return out, fmt.Errorf("psydge: stale idempotency keys: %w", err)
+	}
+	for _, k := range stale {
+		tr, err := tradeOf(ctx, m.d.DB, k.UserID, k.TradeID)
+		if err != nil {
+			return out, err
+		}
+		body, err := json.Marshal(tr)
+		if err != nil {
+			return out, err
+		}
+		if err := m.storeIdemAnswer(ctx, k.UserID, k.Key, tradeAnswerStatus(tr.Status), body); err != nil {
+			return out, fmt.Errorf("psydge: settle idempotency key of trade %d: %w", k.TradeID, err)
+		}
+		out.Settled++
+	}
+	return out, nil
+}
+
+// tradeAnswerStatus is the status POST /api/v1/trades answers for a trade in this state.
+func tradeAnswerStatus(status string) int {
+	switch status {
+	case StatusOpen, StatusClosed:
+		return 201
+	case StatusPending, StatusUnknown:
+		return 202
+	}
+	return 502
+}
+
 // registerWorkers adds the module's River workers.
 func (m *Module) registerWorkers() {
 	if m.d.Workers == nil {
@@ -272,6 +357,7 @@ func (m *Module) registerWorkers() {
 	river.AddWorker(m.d.Workers, &scoreWorker{m: m})
 	river.AddWorker(m.d.Workers, &patternWorker{m: m})
 	river.AddWorker(m.d.Workers, &weeklyWorker{m: m})
+	river.AddWorker(m.d.Workers, &idemWorker{m: m})
 }
 
 // sessionEnd schedules the score at each trading day's end, 17:00 New York (after the New
@@ -281,7 +367,8 @@ func sessionEnd(t time.Time) time.Time {
 	return discipline.TradingDayEnd(t.Add(-time.Minute)).Add(time.Minute)
 }
 
-// PeriodicJobs: the 5 s sweep, the score at each session end, the weekly report.
+// PeriodicJobs: the 5 s sweep, the score at each session end, the weekly report, and the
+// Idempotency-Key reconciliation every minute.
 func (m *Module) PeriodicJobs() []*river.PeriodicJob {
 	return []*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(5*time.Second), func() (river.JobArgs, *river.InsertOpts) {
@@ -289,5 +376,6 @@ func (m *Module) PeriodicJobs() []*river.PeriodicJob {
 		}, nil),
 		jobs.At(jobs.Schedule(sessionEnd), func() river.JobArgs { return CalculateScoreArgs{} }),
 		jobs.At(jobs.Weekly(time.Sunday, 23, 0), func() river.JobArgs { return WeeklyReportArgs{} }),
+		jobs.Every(time.Minute, func() river.JobArgs { return ReconcileIdempotencyArgs{} }, false),
 	}
 }

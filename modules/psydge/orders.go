@@ -374,7 +374,15 @@ type Placement struct {
 
 // Place runs the order flow: gates and reservation in one atomic step on the Redis state,
 // then the Trade row, then the broker with the trade's client id, then the live push.
-func (m *Module) Place(ctx context.Context, userID int64, tr *TicketRequest) (*Placement, error) {
+//
+// idemKey, when not empty, is the Idempotency-Key the caller claimed: the key is tied to the
+// trade id in the transaction that writes the trade row, so a key a crash leaves in flight
+// names its trade (see reconcileIdempotency).
+//
+// An error means no trade row exists and nothing reached the broker: the caller may free its
+// key. Once the trade row exists Place always answers a Placement, and finishes on a context
+// the client cannot cancel: the order may be at the broker, and the record must say so.
+func (m *Module) Place(ctx context.Context, userID int64, tr *TicketRequest, idemKey string) (*Placement, error) {
 	t, err := m.resolve(ctx, userID, tr, false)
 	if err != nil {
 		return nil, err
@@ -429,6 +437,9 @@ func (m *Module) Place(ctx context.Context, userID int64, tr *TicketRequest) (*P
 			strategy = strings.TrimPrefix(s.Source, "vista:")
 		}
 	}
+	// The risk is reserved: from here on a client that goes away must not stop the flow
+	// half-way (a reservation never released, an order sent but never recorded).
+	ctx = context.WithoutCancel(ctx)
 	connID := t.conn.ID
 	row := &Trade{
 		ID: id, UserID: userID, ConnectionID: &connID, ClientID: clientID, Symbol: t.req.Symbol, Timeframe: string(t.req.Timeframe),
@@ -436,7 +447,17 @@ func (m *Module) Place(ctx context.Context, userID int64, tr *TicketRequest) (*P
 		TP: t.req.TakeProfit, Lot: t.req.Lots, Currency: t.req.Account.Currency, RiskMinor: dec.RiskMinor, RiskBP: dec.RiskBasisPoints,
 		Strategy: strategy, SignalID: dec.SignalID, Status: StatusPending, OpenedAt: now, UpdatedAt: now,
 	}
-	if _, err := m.d.DB.NewInsert().Model(row).Exec(ctx); err != nil {
+	err = m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
+			return err
+		}
+		if idemKey == "" {
+			return nil
+		}
+		_, err := tx.NewRaw("UPDATE idempotency_keys SET trade_id = ? WHERE user_id = ? AND key = ?", id, userID, idemKey).Exec(ctx)
+		return err
+	})
+	if err != nil {
 		m.release(ctx, userID, clientID)
 		return nil, fmt.Errorf("psydge: insert trade %d: %w", id, err)
 	}
@@ -473,7 +494,13 @@ func (m *Module) Place(ctx context.Context, userID int64, tr *TicketRequest) (*P
 	}
 	row.UpdatedAt = m.d.Clock.Now()
 	if _, uerr := m.d.DB.NewUpdate().Model(row).Column("status", "position_id", "broker_code", "entry", "filled", "updated_at").WherePK().Exec(ctx); uerr != nil {
-		return nil, fmt.Errorf("psydge: update trade %d after broker: %w", id, uerr)
+		// The broker has answered but the record still says pending. It must not look like a
+		// failure (a retry would send the order again): answer 202 with the record as it
+		// stands, and let sync settle it by client id as it does every pending order.
+		m.d.Log.Error("trade record not updated after the broker answered; sync will settle it", "trade", id, "broker_status", row.Status, "err", uerr)
+		row.Status, row.PositionID, row.BrokerCode, row.Entry, row.Filled = StatusPending, "", "", t.req.Entry, false
+		m.pushUser(ctx, userID, "trade", row)
+		return &Placement{Status: 202, Trade: row}, nil
 	}
 	m.pushUser(ctx, userID, "trade", row)
 	if gl, err := m.loadState(ctx, userID); err == nil {
