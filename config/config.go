@@ -446,7 +446,7 @@ func (c *Config) checkProduction(getenv Getenv) error {
 			errs = append(errs, errors.New("production: ALORIG_DATABASE_URL needs a real password"))
 		}
 	}
-	if !isLoopback(c.AdminAddr) && c.AdminToken == "" {
+	if c.AdminAddr != "off" && !isLoopback(c.AdminAddr) && c.AdminToken == "" {
 		errs = append(errs, fmt.Errorf("production: ALORIG_ADMIN_ADDR %s is not loopback, so ALORIG_ADMIN_TOKEN is required", c.AdminAddr))
 	}
 	// Behind Caddy without trusted proxies every client has Caddy's address, so every per-IP

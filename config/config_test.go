@@ -81,6 +81,8 @@ func TestProductionRefusesDevelopmentSettings(t *testing.T) {
 	require.ErrorContains(t, err, "development key")
 	_, err = config.Load(env(production(nil)))
 	require.NoError(t, err)
+	_, err = config.Load(env(production(map[string]string{"ALORIG_ADMIN_ADDR": "off"})))
+	require.NoError(t, err, "an admin listener that is off needs no token")
 }
 
 // production is a complete production environment with changes applied ("" deletes a key).
