@@ -200,6 +200,7 @@ func NewAPI(title, version string) *API {
 // Router is what routes are added to: *echo.Echo and *echo.Group both are.
 type Router interface {
 	Add(method, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
+	Group(prefix string, m ...echo.MiddlewareFunc) *echo.Group
 }
 
 // Handle mounts h on r and documents it under the route's full path, so the document cannot
@@ -220,6 +221,11 @@ type APIRoutes struct {
 // On returns a router that documents every route it mounts, with tags for operations that
 // name none.
 func (a *API) On(r Router, tags ...string) *APIRoutes { return &APIRoutes{api: a, r: r, tags: tags} }
+
+// Group is echo's Group, still documenting: me := v1.Group("", auth.RequireUser).
+func (g *APIRoutes) Group(prefix string, m ...echo.MiddlewareFunc) *APIRoutes {
+	return &APIRoutes{api: g.api, r: g.r.Group(prefix, m...), tags: g.tags}
+}
 
 // Handle is API.Handle with the default tags.
 func (g *APIRoutes) Handle(method, path string, h echo.HandlerFunc, op Operation, m ...echo.MiddlewareFunc) *echo.Route {
@@ -245,7 +251,13 @@ func (g *APIRoutes) DELETE(p string, h echo.HandlerFunc, op Operation, m ...echo
 	return g.Handle(http.MethodDelete, p, h, op, m...)
 }
 
-var echoParam = regexp.MustCompile(`:([A-Za-z0-9_]+)`)
+var (
+	echoParam    = regexp.MustCompile(`:([A-Za-z0-9_]+)`)
+	openapiParam = regexp.MustCompile(`\{([A-Za-z0-9_]+)\}`)
+	word         = regexp.MustCompile(`[A-Za-z0-9]+`)
+	pkgPath      = regexp.MustCompile(`[\w./-]*\.`)
+	notNameChars = regexp.MustCompile(`[^A-Za-z0-9_]+`)
+)
 
 // OpenAPIPath turns an echo path into OpenAPI's form: /trades/:id → /trades/{id}.
 func OpenAPIPath(echoPath string) string { return echoParam.ReplaceAllString(echoPath, "{$1}") }
@@ -310,7 +322,7 @@ var validatorType = reflect.TypeFor[Validator]()
 func operationID(method, p string) string {
 	var b strings.Builder
 	b.WriteString(strings.ToLower(method))
-	for _, word := range regexp.MustCompile(`[A-Za-z0-9]+`).FindAllString(p, -1) {
+	for _, word := range word.FindAllString(p, -1) {
 		b.WriteString(strings.ToUpper(word[:1]) + word[1:])
 	}
 	return b.String()
@@ -321,7 +333,7 @@ func operationID(method, p string) string {
 // as web.PathID reads it; any other is a string.
 func (a *API) params(key, p string, op Operation) []Param {
 	var out []Param
-	for _, m := range regexp.MustCompile(`\{([A-Za-z0-9_]+)\}`).FindAllStringSubmatch(p, -1) {
+	for _, m := range openapiParam.FindAllStringSubmatch(p, -1) {
 		name := m[1]
 		s := &Schema{Type: "string"}
 		if name == "id" || strings.HasSuffix(name, "_id") {
@@ -482,8 +494,7 @@ func (a *API) component(t reflect.Type) string {
 
 // componentName makes a Go type name (Page[github.com/x/y.Item]) a valid component key (Page_Item).
 func componentName(goName string) string {
-	goName = regexp.MustCompile(`[\w./-]*\.`).ReplaceAllString(goName, "")
-	return strings.Trim(regexp.MustCompile(`[^A-Za-z0-9_]+`).ReplaceAllString(goName, "_"), "_")
+	return strings.Trim(notNameChars.ReplaceAllString(pkgPath.ReplaceAllString(goName, ""), "_"), "_")
 }
 
 // structSchema reads fields as encoding/json does: json tags name them, "-" drops them,

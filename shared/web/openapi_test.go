@@ -243,9 +243,21 @@ func TestHandleMountsAndDocumentsTogether(t *testing.T) {
 	hello := func(c echo.Context) error { return c.JSON(http.StatusOK, shopProduct{ID: 7}) }
 	v1.GET("/products/:id", hello, web.Operation{Summary: "One", Responses: web.OK(shopProduct{})})
 	v1.DELETE("/products/:id", hello, web.Operation{Summary: "Drop", Tags: []string{"admin"}, Responses: web.NoContent()})
+	// A group with middleware makes echo add catch-all routes, which are not API.
+	signedIn := v1.Group("/me", func(next echo.HandlerFunc) echo.HandlerFunc { return next })
+	signedIn.GET("/products", hello, web.Operation{Summary: "Mine", Responses: web.OK(shopPage[shopProduct]{})})
 
 	op := member(t, openapiDoc(t, api), "paths", "/api/v1/products/{id}").(map[string]any)
 	require.Equal(t, []any{"products"}, member(t, op, "get", "tags"))
 	require.Equal(t, []any{"admin"}, member(t, op, "delete", "tags"))
+	require.Equal(t, []any{"products"}, member(t, openapiDoc(t, api), "paths", "/api/v1/me/products", "get", "tags"), "a group keeps the tags")
+	require.Equal(t, map[string]any{"$ref": "#/components/schemas/shopPage_shopProduct"},
+		member(t, openapiDoc(t, api), "paths", "/api/v1/me/products", "get", "responses", "200", "content", "application/json", "schema"),
+		"a generic type's name loses its package path")
 	openapitest.Check(t, e, api.JSON())
+}
+
+type shopPage[T any] struct {
+	Items []T    `json:"items"`
+	Next  string `json:"next,omitempty"`
 }
