@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"sync"
 	"testing"
@@ -253,9 +254,17 @@ func TestWithoutEphemeris(t *testing.T) {
 		{Name: "hours 503", Host: host, Path: "/api/v1/hours?" + lahore, Header: k, Status: 503, Contains: []string{"EPHEMERIS_UNAVAILABLE", "swe-basic-data"}},
 		{Name: "positions 503", Host: host, Path: "/api/v1/positions", Header: k, Status: 503},
 		{Name: "page says so", Host: host, Path: "/", Status: 503, Contains: []string{"Swiss Ephemeris files are not installed"}},
-		{Name: "readyz names it", Host: host, Path: "/readyz", Status: 200, Contains: []string{`"name":"ephemeris"`, "Swiss Ephemeris files unavailable"}},
+		{Name: "readyz marks it failing, without details for outside callers", Host: host, Path: "/readyz", Status: 200,
+			Contains: []string{`"name":"ephemeris","ok":false`}, NotContains: []string{"Swiss Ephemeris files unavailable", "TestWithoutEphemeris"}},
 		{Name: "activities still work", Host: host, Path: "/api/v1/activities", Header: k, Status: 200},
 	})
+	// On the machine itself (Docker's health check, an operator) /readyz says what is missing.
+	req := httptest.NewRequest("GET", "http://"+host+"/readyz", nil)
+	req.RemoteAddr = "127.0.0.1:40000"
+	rec := httptest.NewRecorder()
+	env.Handler.ServeHTTP(rec, req)
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Contains(t, rec.Body.String(), "Swiss Ephemeris files unavailable")
 }
 
 func TestSavedLocationsCRUD(t *testing.T) {

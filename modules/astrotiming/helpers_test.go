@@ -1,6 +1,7 @@
 package astrotiming_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -40,16 +41,23 @@ func register(t *testing.T, env *testkit.Env) string {
 	return out.Token
 }
 
-// newKey creates an API key of tier with the session token.
+// newKey creates an API key with the session token and gives it tier, as billing would (users
+// self-issue only free keys).
 func newKey(t *testing.T, env *testkit.Env, token, tier string) string {
 	t.Helper()
-	res, body := env.Do("POST", host, "/api/v1/auth/keys", bearer(token), `{"name":"test","tier":"`+tier+`"}`)
+	res, body := env.Do("POST", host, "/api/v1/auth/keys", bearer(token), `{"name":"test","tier":"free"}`)
 	require.Equal(t, http.StatusCreated, res.StatusCode, body)
 	var out struct {
-		Key string `json:"key"`
+		Key    string `json:"key"`
+		APIKey struct {
+			ID int64 `json:"id"`
+		} `json:"api_key"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(body), &out))
 	require.NotEmpty(t, out.Key)
+	if tier != "free" {
+		require.NoError(t, env.Mounted("astrotiming").Deps.Accounts.SetAPIKeyTier(context.Background(), out.APIKey.ID, astrotiming.Tiers[tier]))
+	}
 	return out.Key
 }
 

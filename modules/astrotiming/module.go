@@ -37,7 +37,7 @@ type Module struct {
 	eng     *engine.Engine // nil when the ephemeris files did not open
 	ephErr  error
 	gcal    *gcal.Client
-	hook    *http.Client
+	hook    *webhookSender
 	keys    *keyCache
 	local   localHours
 	charger *charger
@@ -46,15 +46,12 @@ type Module struct {
 // New builds the module. The ephemeris is opened once; when its files are missing the module
 // still starts, /readyz says why, and the computing endpoints answer 503.
 func New(d platform.Deps) (platform.Module, error) {
-	m := &Module{d: d, hook: &http.Client{Timeout: d.Config.Astro.WebhookTimeout}, keys: newKeyCache(d.Accounts, d.Clock.Now)}
-	if m.hook.Timeout <= 0 {
-		m.hook.Timeout = 10 * time.Second
+	timeout := d.Config.Astro.WebhookTimeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
 	}
+	m := &Module{d: d, hook: newWebhookSender(timeout), keys: newKeyCache(d.Accounts, d.Clock.Now)}
 	m.charger = newCharger(m)
-	if d.Config.Production() {
-		// Webhook URLs come from developers: in production they may not reach this network.
-		m.hook.Transport = publicOnlyTransport()
-	}
 	eph, err := ephemeris.Open(d.Config.EphePath)
 	if err != nil {
 		m.ephErr = fmt.Errorf("ephemeris at %q: %w", d.Config.EphePath, err)
