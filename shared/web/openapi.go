@@ -74,8 +74,9 @@ type Operation struct {
 	// Responses by status; see OK, Created and NoContent for the usual ones.
 	Responses map[int]Response
 	// Problems lists the problem+json answers the handler gives on purpose (404, 409, 422...).
-	// 401 is added for operations that need credentials; every operation also documents
-	// "default": any other error is problem+json too.
+	// 401 is added for operations that need credentials, 403 for unsafe methods that accept
+	// the session cookie (the CSRF check); every operation also documents "default": any
+	// other error is problem+json too.
 	Problems   []int
 	Deprecated bool
 }
@@ -160,7 +161,7 @@ type API struct {
 	Description string
 	// Servers are base URLs ("https://api.astrotiming.com").
 	Servers []string
-	// Auth is what operations without their own Auth accept.
+	// Auth is what operations without their own Auth accept; set it before adding routes.
 	Auth Auth
 	// SessionCookie names the session cookie in the security scheme (d.Accounts.CookieName()).
 	SessionCookie string
@@ -296,6 +297,9 @@ func (a *API) Op(method, echoPath string, op Operation) {
 	if o.auth&^AuthNone != 0 && o.auth&AuthNone == 0 {
 		problems = append(problems, http.StatusUnauthorized)
 	}
+	if o.auth&AuthSession != 0 && unsafeMethod(method) {
+		problems = append(problems, http.StatusForbidden) // the CSRF check's answer
+	}
 	for status, r := range op.Responses {
 		if r.Body != nil {
 			r.Body = a.bodySchema(r.Body)
@@ -322,8 +326,8 @@ var validatorType = reflect.TypeFor[Validator]()
 func operationID(method, p string) string {
 	var b strings.Builder
 	b.WriteString(strings.ToLower(method))
-	for _, word := range word.FindAllString(p, -1) {
-		b.WriteString(strings.ToUpper(word[:1]) + word[1:])
+	for _, w := range word.FindAllString(p, -1) {
+		b.WriteString(strings.ToUpper(w[:1]) + w[1:])
 	}
 	return b.String()
 }

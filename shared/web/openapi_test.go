@@ -190,16 +190,17 @@ func TestAuthAndProblemAnswers(t *testing.T) {
 	require.Equal(t, []any{map[string]any{"session": []any{}, "csrf": []any{}}, map[string]any{"bearer": []any{}}}, post["security"],
 		"the API's default is a signed-in user; an unsafe method with the cookie needs the CSRF header")
 	responses := post["responses"].(map[string]any)
-	for _, code := range []string{"201", "400", "401", "409", "415", "422", "default"} {
+	for _, code := range []string{"201", "400", "401", "403", "409", "415", "422", "default"} {
 		require.Contains(t, responses, code)
 	}
-	require.Len(t, responses, 7)
+	require.Len(t, responses, 8)
 	require.Equal(t, map[string]any{"$ref": "#/components/schemas/Problem"}, member(t, responses, "409", "content", "application/problem+json", "schema"))
 	require.Equal(t, map[string]any{"$ref": "#/components/schemas/shopNewProduct"}, member(t, post, "requestBody", "content", "application/json", "schema"))
 
 	get := member(t, d, "paths", "/products", "get").(map[string]any)
 	require.Equal(t, []any{map[string]any{"session": []any{}}, map[string]any{"bearer": []any{}}}, get["security"])
 	require.NotContains(t, get["responses"], "400", "no body, no bad-request answer")
+	require.NotContains(t, get["responses"], "403", "a safe method needs no CSRF token")
 
 	public := member(t, d, "paths", "/public", "get").(map[string]any)
 	require.Equal(t, []any{}, public["security"], "an empty list overrides to public")
