@@ -47,7 +47,18 @@ run: deps build ## services, migrate, seed, then serve every module and the work
 	exec $(BIN) serve --apps=$(APPS) --with-worker --addr="$$addr"
 
 test: deps generate ## services, go test ./..., then scripts/validate-deploy.sh
-	@$(with_services)
+	@# Generated templ code must match its .templ source: `generate` has just rewritten every
+	# *_templ.go, so anything git now sees changed or untracked was stale (or not yet committed)
+	# in the tree under test. Outside a git work tree (an unpacked archive) there is nothing to
+	# compare with.
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		stale=$$( { git diff --name-only -- '*_templ.go'; git ls-files --others --exclude-standard -- '*_templ.go'; } | sort -u | paste -sd ' ' -)
+		if [ -n "$$stale" ]; then
+			echo "make test: generated templ code differs from what is committed (make generate changed: $$stale); commit the regenerated files" >&2
+			exit 1
+		fi
+	fi
+	$(with_services)
 	status=0
 	echo "+ go test $(strip $(GOTESTFLAGS) ./...)"
 	$(GO) test $(GOTESTFLAGS) ./... || status=$$?
