@@ -688,7 +688,20 @@ func DayPage(d Day) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 62, "<footer>Alorig · astrotiming — Swiss Ephemeris, sunrise by the upper limb with refraction (1013.25 hPa, 10 °C). API: <a href=\"/api/openapi.json\">/api/openapi.json</a></footer></main><script>\n\t\t\t\t(function(){var el=document.getElementById(\"countdown\");if(!el)return;var end=+el.dataset.end;\n\t\t\t\tfunction tick(){var s=Math.max(0,Math.round(end-Date.now()/1000));if(s===0){location.reload();return}\n\t\t\t\tvar h=Math.floor(s/3600),m=Math.floor(s%3600/60),x=s%60;el.textContent=(h?h+\"h\":\"\")+m+\"m\"+(x<10?\"0\":\"\")+x+\"s\";setTimeout(tick,1000)}tick()})();\n\t\t\t</script></body></html>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 62, "<footer>Alorig · astrotiming — Swiss Ephemeris, sunrise by the upper limb with refraction (1013.25 hPa, 10 °C). API: <a href=\"/api/openapi.json\">/api/openapi.json</a></footer></main><script src=\"")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var45 string
+		templ_7745c5c3_Var45, templ_7745c5c3_Err = templruntime.NewAttributeExpression(CountdownPath).ResolveURL(ctx)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `day.templ`, Line: 95, Col: 30}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var45)
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 63, "\" defer></script></body></html>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
