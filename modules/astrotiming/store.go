@@ -91,10 +91,6 @@ func notFoundOr(err error, what string) error {
 	return err
 }
 
-func isUniqueViolation(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "SQLSTATE 23505")
-}
-
 func (m *Module) listLocations(c echo.Context) error {
 	var out []SavedLocation
 	err := m.d.DB.NewSelect().Model(&out).Where("user_id = ?", caller(c).UserID).Order("id").Scan(c.Request().Context())
@@ -122,7 +118,7 @@ func (m *Module) createLocation(c echo.Context) error {
 	l := &SavedLocation{UserID: caller(c).UserID, Name: in.Name, Latitude: in.place.Lat, Longitude: in.place.Lng,
 		Timezone: in.place.Zone.String(), CreatedAt: m.d.Clock.Now()}
 	if _, err := m.d.DB.NewInsert().Model(l).Returning("id").Exec(c.Request().Context()); err != nil {
-		if isUniqueViolation(err) {
+		if database.IsUniqueViolation(err, "") {
 			return web.Conflict("you already have a location with this name").WithCode("DUPLICATE_NAME")
 		}
 		return fmt.Errorf("astrotiming: create location: %w", err)
@@ -158,7 +154,7 @@ func (m *Module) updateLocation(c echo.Context) error {
 	}
 	l.Name, l.Latitude, l.Longitude, l.Timezone = in.Name, in.place.Lat, in.place.Lng, in.place.Zone.String()
 	if _, err := m.d.DB.NewUpdate().Model(l).Column("name", "latitude", "longitude", "timezone").WherePK().Exec(ctx); err != nil {
-		if isUniqueViolation(err) {
+		if database.IsUniqueViolation(err, "") {
 			return web.Conflict("you already have a location with this name").WithCode("DUPLICATE_NAME")
 		}
 		return fmt.Errorf("astrotiming: update location %d: %w", id, err)
