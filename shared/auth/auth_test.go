@@ -17,7 +17,8 @@ import (
 func newService(t *testing.T) (*auth.Service, *clock.Fake) {
 	clk := clock.NewFake(testkit.Epoch)
 	s := auth.New(testkit.DB(t, "asms"), testkit.Keyspace(t, "asms"), clk, auth.Config{Module: "asms",
-		PerIP: cache.Limit{Burst: 4, Period: time.Minute}, PerAccount: cache.Limit{Burst: 3, Period: 15 * time.Minute}})
+		PerIP:   cache.Limit{Burst: 4, Period: time.Minute},
+		Lockout: auth.Lockout{Free: 3, AccountFree: 6, Base: time.Minute, Max: 10 * time.Minute, Window: 24 * time.Hour}})
 	return s, clk
 }
 
@@ -94,20 +95,37 @@ func testkitDB(s *auth.Service) interface {
 	return dbOf{s}
 }
 
+// Failed sign-ins back off per account and client IP, doubling; an attacker elsewhere does not
+// lock the owner out until the much higher account-wide ceiling.
 func TestLoginRateLimits(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, clk := newService(t)
 	_, err := s.Register(ctx, "bilal@example.pk", "a long passphrase", "")
 	require.NoError(t, err)
-	for range 3 {
-		_, _, err := s.Login(ctx, "bilal@example.pk", "wrong passphrase", "10.0.0.9", "")
-		require.ErrorIs(t, err, auth.ErrInvalidCredentials)
+	wrong := func(ip string) error {
+		_, _, err := s.Login(ctx, "bilal@example.pk", "wrong passphrase", ip, "")
+		return err
 	}
-	_, _, err = s.Login(ctx, "bilal@example.pk", "a long passphrase", "10.0.0.10", "")
+	for range 3 {
+		require.ErrorIs(t, wrong("10.0.0.9"), auth.ErrInvalidCredentials)
+	}
 	var rl *auth.RateLimitError
-	require.True(t, errors.As(err, &rl), "the account is limited from any IP: %v", err)
-	require.Equal(t, 5*time.Minute, rl.RetryAfter)
+	require.True(t, errors.As(wrong("10.0.0.9"), &rl), "the attacker's address backs off after three failures")
+	require.Equal(t, time.Minute, rl.RetryAfter)
+	_, _, err = s.Login(ctx, "bilal@example.pk", "a long passphrase", "10.0.0.10", "")
+	require.NoError(t, err, "the owner, from their own address, is not locked out")
+
+	clk.Advance(time.Minute)
+	require.ErrorIs(t, wrong("10.0.0.9"), auth.ErrInvalidCredentials)
+	require.True(t, errors.As(wrong("10.0.0.9"), &rl))
+	require.Equal(t, 2*time.Minute, rl.RetryAfter, "each further failure doubles the wait")
+
+	// Account-wide ceiling: six failures from anywhere back the account off for everybody.
+	require.ErrorIs(t, wrong("10.0.0.20"), auth.ErrInvalidCredentials)
+	require.ErrorIs(t, wrong("10.0.0.21"), auth.ErrInvalidCredentials)
+	_, _, err = s.Login(ctx, "bilal@example.pk", "a long passphrase", "10.0.0.10", "")
+	require.True(t, errors.As(err, &rl), "past the ceiling the account backs off whoever asks: %v", err)
 
 	// Per IP: four attempts a minute, whatever the account.
 	for i := range 4 {

@@ -166,6 +166,14 @@ func Problem(err error) error {
 		return web.Conflict(ErrEmailTaken.Error()).WithCode("EMAIL_TAKEN")
 	case errors.Is(err, ErrUnauthenticated):
 		return web.Unauthorized(ErrUnauthenticated.Error()).WithCode("UNAUTHENTICATED")
+	case errors.Is(err, ErrWrongPassword):
+		return web.Forbidden(ErrWrongPassword.Error()).WithCode("WRONG_PASSWORD")
+	case errors.Is(err, ErrNoPassword):
+		return web.Conflict(ErrNoPassword.Error()).WithCode("NO_PASSWORD")
+	case errors.Is(err, ErrResetInvalid):
+		return web.BadRequest(ErrResetInvalid.Error()).WithCode("RESET_CODE_INVALID")
+	case errors.Is(err, ErrMailDown):
+		return web.NewProblem(http.StatusServiceUnavailable, ErrMailDown.Error()).WithCode("MAIL_NOT_CONFIGURED")
 	case errors.Is(err, ErrTierNotGranted):
 		return web.Forbidden(ErrTierNotGranted.Error()).WithCode("TIER_NOT_GRANTED")
 	case errors.Is(err, ErrAnonymousKeys):

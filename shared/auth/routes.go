@@ -1,8 +1,11 @@
 package auth
 
 import (
+	"errors"
+	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/alorig/alorig/shared/web"
 	"github.com/labstack/echo/v4"
@@ -28,6 +31,62 @@ func (r *credentials) Validate() []web.FieldError {
 		errs = append(errs, web.FieldError{Field: "display_name", Reason: "must be at most 100 characters"})
 	}
 	return errs
+}
+
+type passwordChange struct {
+	Current string `json:"current_password"`
+	New     string `json:"new_password"`
+}
+
+func (r *passwordChange) Validate() []web.FieldError {
+	if why := ValidatePassword(r.New); why != "" {
+		return []web.FieldError{{Field: "new_password", Reason: why}}
+	}
+	return nil
+}
+
+type resetConfirm struct {
+	Token    string `json:"token"`
+	Password string `json:"password"`
+}
+
+func (r *resetConfirm) Validate() []web.FieldError {
+	var errs []web.FieldError
+	if r.Token == "" {
+		errs = append(errs, web.FieldError{Field: "token", Reason: "is required"})
+	}
+	if why := ValidatePassword(r.Password); why != "" {
+		errs = append(errs, web.FieldError{Field: "password", Reason: why})
+	}
+	return errs
+}
+
+// resetForm is the page the reset email links to: plain HTML, no script (the CSP allows none
+// inline), posting back as a form. A visitor who is signed in sends the CSRF token too.
+var resetForm = template.Must(template.New("reset").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Choose a new password</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem">
+<h1>Choose a new password</h1>
+{{if .Message}}<p role="status">{{.Message}}</p>{{end}}
+{{if .Token}}<form method="post">
+<input type="hidden" name="token" value="{{.Token}}">
+{{if .CSRF}}<input type="hidden" name="csrf_token" value="{{.CSRF}}">{{end}}
+<p><label>New password (at least 10 characters)<br><input type="password" name="password" minlength="10" maxlength="256" required autocomplete="new-password"></label></p>
+<p><button type="submit">Set the new password</button></p>
+</form>{{end}}
+</body></html>`))
+
+func resetPage(c echo.Context, token, message string) error {
+	data := struct{ Token, CSRF, Message string }{Token: token, Message: message}
+	if sess := CurrentSession(c); sess != nil {
+		data.CSRF = string(sess.CSRFSecret)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	c.Response().Header().Set("Referrer-Policy", "no-referrer") // the code is in this page's URL
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().WriteHeader(http.StatusOK)
+	return resetForm.Execute(c.Response(), data)
 }
 
 type signedIn struct {
@@ -122,6 +181,59 @@ func mountSignIn(g, me *echo.Group, s *Service) {
 		return c.JSON(http.StatusCreated, signedIn{User: u, Issued: iss})
 	})
 
+	me.POST("/password", func(c echo.Context) error {
+		var req passwordChange
+		if err := web.BindJSON(c, &req); err != nil {
+			return err
+		}
+		if err := s.ChangePassword(c.Request().Context(), CurrentUser(c).ID, CurrentSession(c).ID, req.Current, req.New); err != nil {
+			return Problem(err)
+		}
+		return c.JSON(http.StatusOK, map[string]string{"status": "password changed; your other sessions are signed out"})
+	})
+	g.POST("/password/reset", func(c echo.Context) error {
+		var req struct {
+			Email string `json:"email"`
+		}
+		if err := web.BindJSON(c, &req); err != nil {
+			return err
+		}
+		email, why := NormaliseEmail(req.Email)
+		if why != "" {
+			return web.Invalid(web.FieldError{Field: "email", Reason: why})
+		}
+		if err := s.RequestPasswordReset(c.Request().Context(), email, c.RealIP()); err != nil {
+			return Problem(err)
+		}
+		return c.JSON(http.StatusAccepted, map[string]string{"status": "if an account has this email, a reset link is on its way"})
+	})
+	g.GET("/password/reset/confirm", func(c echo.Context) error {
+		return resetPage(c, c.QueryParam("token"), "")
+	})
+	g.POST("/password/reset/confirm", func(c echo.Context) error {
+		// The emailed link opens the form above, which posts here as a form; apps send JSON.
+		form := strings.HasPrefix(c.Request().Header.Get("Content-Type"), "application/x-www-form-urlencoded")
+		var req resetConfirm
+		if form {
+			req = resetConfirm{Token: c.FormValue("token"), Password: c.FormValue("password")}
+			if why := ValidatePassword(req.Password); why != "" {
+				return resetPage(c, req.Token, "The password "+why+".")
+			}
+		} else if err := web.BindJSON(c, &req); err != nil {
+			return err
+		}
+		err := s.ConfirmPasswordReset(c.Request().Context(), req.Token, req.Password)
+		switch {
+		case form && errors.Is(err, ErrResetInvalid):
+			return resetPage(c, "", ErrResetInvalid.Error())
+		case err != nil:
+			return Problem(err)
+		case form:
+			return resetPage(c, "", "Your password is changed and every session is signed out: sign in with the new password.")
+		}
+		return c.JSON(http.StatusOK, map[string]string{"status": "password changed; every session is signed out"})
+	})
+
 	me.POST("/email", func(c echo.Context) error {
 		var req credentials
 		if err := web.BindJSON(c, &req); err != nil {
@@ -142,6 +254,14 @@ func mountSessions(me *echo.Group, s *Service) {
 		}
 		s.ClearSessionCookies(c)
 		return c.NoContent(http.StatusNoContent)
+	})
+	me.POST("/sessions/revoke-all", func(c echo.Context) error {
+		n, err := s.RevokeAll(c.Request().Context(), CurrentUser(c).ID, 0)
+		if err != nil {
+			return err
+		}
+		s.ClearSessionCookies(c)
+		return c.JSON(http.StatusOK, map[string]int64{"revoked": n})
 	})
 	me.GET("/me", func(c echo.Context) error { return c.JSON(http.StatusOK, CurrentUser(c)) })
 	me.GET("/sessions", func(c echo.Context) error {

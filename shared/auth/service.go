@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/mail"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/alorig/alorig/shared/cache"
 	"github.com/alorig/alorig/shared/clock"
 	"github.com/alorig/alorig/shared/database"
+	amail "github.com/alorig/alorig/shared/mail"
 	"github.com/uptrace/bun"
 )
 
@@ -74,12 +76,42 @@ type Issued struct {
 // Config tunes a module's accounts.
 type Config struct {
 	Module     string        // cookie names and rate-limit keys
+	Title      string        // the product's name in emails ("ASMS")
 	SessionTTL time.Duration // default 30 days
-	Secure     bool          // Secure cookies (production)
-	// Login limits: per client IP and per account.
-	PerIP      cache.Limit
-	PerAccount cache.Limit
+	// IdleTimeout ends a session not used for this long (default 7 days). Use is recorded at
+	// most once per LastSeenEvery, so it is exact to within that.
+	IdleTimeout time.Duration
+	Secure      bool // Secure cookies (production)
+	// PerIP limits sign-in attempts (and sign-ups, resets) per client IP.
+	PerIP   cache.Limit
+	Lockout Lockout
+	// Mailer sends password-reset email; PublicURL is the module's origin for the link in it.
+	Mailer    Mailer
+	PublicURL string
+	Log       *slog.Logger
 }
+
+// Lockout is the back-off after failed sign-ins. Failures count per account and client IP:
+// after Free of them each further failure doubles the wait from Base up to Max, so an
+// attacker elsewhere does not lock the owner out. Failures of an account from every IP
+// together have a much higher ceiling, AccountFree, past which the account backs off the same
+// way whoever asks. Failures are forgotten Window after the last one.
+type Lockout struct {
+	Free        int
+	AccountFree int
+	Base, Max   time.Duration
+	Window      time.Duration
+}
+
+// Mailer is what the accounts need of shared/mail.
+type Mailer interface {
+	Ready() error
+	Send(ctx context.Context, m amail.Message) error
+}
+
+// LastSeenEvery bounds writes of sessions.last_seen_at: at most one per session this often,
+// so idle expiry adds no database write to ordinary requests.
+const LastSeenEvery = time.Hour
 
 // Service is one module's accounts.
 type Service struct {
@@ -114,8 +146,17 @@ func New(db *bun.DB, kv *cache.Keyspace, clk clock.Clock, cfg Config) *Service {
 	if cfg.PerIP.Burst == 0 {
 		cfg.PerIP = cache.Limit{Burst: 20, Period: time.Minute}
 	}
-	if cfg.PerAccount.Burst == 0 {
-		cfg.PerAccount = cache.Limit{Burst: 5, Period: 15 * time.Minute}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = 7 * 24 * time.Hour
+	}
+	if cfg.Lockout == (Lockout{}) {
+		cfg.Lockout = Lockout{Free: 5, AccountFree: 100, Base: 30 * time.Second, Max: 15 * time.Minute, Window: 24 * time.Hour}
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.Title == "" {
+		cfg.Title = cfg.Module
 	}
 	s := &Service{db: db, kv: kv, clock: clk, cfg: cfg}
 	s.sessions = cache.NewNear(kv, cache.NearConfig{Channel: "near:auth"}, matchSession)
@@ -206,27 +247,93 @@ func (s *Service) Login(ctx context.Context, email, password, ip, userAgent stri
 	if err := s.limit(ctx, "login:ip:"+ip, s.cfg.PerIP, now); err != nil {
 		return nil, Issued{}, err
 	}
-	if err := s.limit(ctx, "login:acct:"+strings.ToLower(email), s.cfg.PerAccount, now); err != nil {
+	acct := strings.ToLower(email)
+	pair, whole := "login:fail:"+acct+":"+ip, "login:fail:"+acct
+	lo := s.cfg.Lockout
+	if err := s.backedOff(ctx, pair, lo.Free, now); err != nil {
 		return nil, Issued{}, err
 	}
+	if err := s.backedOff(ctx, whole, lo.AccountFree, now); err != nil {
+		return nil, Issued{}, err
+	}
+	u, err := s.checkPassword(ctx, email, password)
+	if errors.Is(err, ErrInvalidCredentials) {
+		s.recordFailure(ctx, pair, now)
+		s.recordFailure(ctx, whole, now)
+	}
+	if err != nil {
+		return nil, Issued{}, err
+	}
+	// The owner's success clears the failures from their address; the account-wide count
+	// stays until its window passes, so succeeding somewhere does not reset an attack.
+	_, _ = s.kv.Del(ctx, pair+":n", pair+":at")
+	iss, err := s.IssueSession(ctx, u.ID, ip, userAgent)
+	return u, iss, err
+}
+
+// checkPassword finds an enabled account with a password and checks it; every failure is the
+// same ErrInvalidCredentials, spending the same time.
+func (s *Service) checkPassword(ctx context.Context, email, password string) (*User, error) {
 	u := new(User)
 	err := s.db.NewSelect().Model(u).Where("email = ?", email).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && (u.PasswordHash == nil || u.DisabledAt != nil)) {
 		_, _ = VerifyPassword(password, dummyHash())
-		return nil, Issued{}, ErrInvalidCredentials
+		return nil, ErrInvalidCredentials
 	}
 	if err != nil {
-		return nil, Issued{}, fmt.Errorf("%s: login: %w", s.cfg.Module, err)
+		return nil, fmt.Errorf("%s: login: %w", s.cfg.Module, err)
 	}
 	ok, err := VerifyPassword(password, *u.PasswordHash)
 	if err != nil {
-		return nil, Issued{}, fmt.Errorf("%s: login user %d: %w", s.cfg.Module, u.ID, err)
+		return nil, fmt.Errorf("%s: login user %d: %w", s.cfg.Module, u.ID, err)
 	}
 	if !ok {
-		return nil, Issued{}, ErrInvalidCredentials
+		return nil, ErrInvalidCredentials
 	}
-	iss, err := s.IssueSession(ctx, u.ID, ip, userAgent)
-	return u, iss, err
+	return u, nil
+}
+
+// backoff is the wait after n failures when the first free are free: Base, doubling per
+// further failure, at most Max.
+func (l Lockout) backoff(n, free int) time.Duration {
+	if n < free {
+		return 0
+	}
+	if n-free >= 30 {
+		return l.Max
+	}
+	return min(l.Max, l.Base<<(n-free))
+}
+
+// backedOff refuses while the failures recorded under key still call for a wait. The
+// counter and the time of the last failure are two keys: INCR keeps concurrent failures
+// from being lost.
+func (s *Service) backedOff(ctx context.Context, key string, free int, now time.Time) error {
+	n, err := s.kv.Get(ctx, key+":n")
+	if err != nil || n == "" {
+		return nil // no failures (or Redis is away: the per-IP limit above already answered)
+	}
+	count, _ := strconv.Atoi(n)
+	wait := s.cfg.Lockout.backoff(count, free)
+	if wait == 0 {
+		return nil
+	}
+	at, _ := s.kv.Get(ctx, key+":at")
+	last, _ := strconv.ParseInt(at, 10, 64)
+	if left := time.UnixMilli(last).Add(wait).Sub(now); left > 0 {
+		return &RateLimitError{RetryAfter: left}
+	}
+	return nil
+}
+
+func (s *Service) recordFailure(ctx context.Context, key string, now time.Time) {
+	window := s.cfg.Lockout.Window
+	if _, err := s.kv.Incr(ctx, key+":n"); err != nil {
+		s.cfg.Log.Warn("login failure not recorded", "err", err)
+		return
+	}
+	_ = s.kv.Expire(ctx, key+":n", window)
+	_ = s.kv.Set(ctx, key+":at", strconv.FormatInt(now.UnixMilli(), 10), window)
 }
 
 func (s *Service) limit(ctx context.Context, subject string, l cache.Limit, now time.Time) error {
@@ -266,15 +373,16 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*User, *Sessi
 	key := string(digest(token))
 	tok := s.sessions.Token() // before the read: an invalidation from here on refuses the Put below
 	a, cached := s.sessions.Get(key)
-	if !cached || !now.Before(a.sess.ExpiresAt) {
+	if !cached || !now.Before(a.sess.ExpiresAt) || now.Sub(a.sess.LastSeenAt) >= s.cfg.IdleTimeout {
 		var err error
 		if a, err = s.readSession(ctx, key, now); err != nil {
 			return nil, nil, err
 		}
 		cached = false
 	}
-	// last_seen_at is advisory; write it at most once a minute to keep reads cheap.
-	if now.Sub(a.sess.LastSeenAt) > time.Minute {
+	// last_seen_at drives idle expiry; writing it at most once per LastSeenEvery keeps
+	// ordinary requests free of database writes.
+	if now.Sub(a.sess.LastSeenAt) >= LastSeenEvery {
 		_, _ = s.db.NewUpdate().Model((*Session)(nil)).Set("last_seen_at = ?", now).Where("id = ?", a.sess.ID).Exec(ctx)
 		a.sess.LastSeenAt = now
 		cached = false
@@ -295,7 +403,8 @@ func (s *Service) readSession(ctx context.Context, tokenDigest string, now time.
 	err := s.db.DB.QueryRowContext(ctx, `SELECT s.id, s.user_id, s.csrf_secret, s.user_agent, s.ip, s.created_at, s.last_seen_at,
 			s.expires_at, u.id, u.email, u.password_hash, u.display_name, u.role, u.anonymous, u.created_at, u.updated_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.disabled_at IS NULL`, []byte(tokenDigest), now).
+		WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND s.last_seen_at > $3
+			AND u.disabled_at IS NULL`, []byte(tokenDigest), now, now.Add(-s.cfg.IdleTimeout)).
 		Scan(&sess.ID, &sess.UserID, &sess.CSRFSecret, &sess.UserAgent, &sess.IP, &sess.CreatedAt, &sess.LastSeenAt,
 			&sess.ExpiresAt, &u.ID, &u.Email, &u.PasswordHash, &u.DisplayName, &u.Role, &u.Anonymous, &u.CreatedAt, &u.UpdatedAt)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -315,8 +424,9 @@ func CheckCSRF(sess *Session, presented string) bool {
 // ListSessions returns a user's live sessions, newest first.
 func (s *Service) ListSessions(ctx context.Context, userID int64) ([]Session, error) {
 	var out []Session
+	now := s.clock.Now()
 	err := s.db.NewSelect().Model(&out).Where("user_id = ?", userID).Where("revoked_at IS NULL").
-		Where("expires_at > ?", s.clock.Now()).Order("created_at DESC", "id DESC").Scan(ctx)
+		Where("expires_at > ?", now).Where("last_seen_at > ?", now.Add(-s.cfg.IdleTimeout)).Order("created_at DESC", "id DESC").Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("%s: list sessions of user %d: %w", s.cfg.Module, userID, err)
 	}
@@ -337,18 +447,39 @@ func (s *Service) Revoke(ctx context.Context, userID, sessionID int64) error {
 	return nil
 }
 
-// DeleteExpired removes sessions that expired or were revoked more than a day ago. The
-// periodic clean-up job calls it.
+// RevokeAll ends every session of a user except the one with id except (0: every one),
+// in every process, and reports how many it ended.
+func (s *Service) RevokeAll(ctx context.Context, userID, except int64) (int64, error) {
+	return s.revokeAll(ctx, s.db, userID, except)
+}
+
+func (s *Service) revokeAll(ctx context.Context, db bun.IDB, userID, except int64) (int64, error) {
+	res, err := db.NewUpdate().Model((*Session)(nil)).Set("revoked_at = ?", s.clock.Now()).
+		Where("user_id = ?", userID).Where("revoked_at IS NULL").Where("id <> ?", except).Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("%s: revoke sessions of user %d: %w", s.cfg.Module, userID, err)
+	}
+	s.InvalidateUser(ctx, userID)
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
+// DeleteExpired removes sessions that expired, went idle, or were revoked more than a day
+// ago. The periodic clean-up job calls it.
 func (s *Service) DeleteExpired(ctx context.Context) (int64, error) {
 	cutoff := s.clock.Now().Add(-24 * time.Hour)
 	res, err := s.db.NewDelete().Model((*Session)(nil)).
 		WhereGroup(" AND ", func(q *bun.DeleteQuery) *bun.DeleteQuery {
-			return q.Where("expires_at < ?", s.clock.Now()).WhereOr("revoked_at < ?", cutoff)
+			return q.Where("expires_at < ?", s.clock.Now()).WhereOr("revoked_at < ?", cutoff).
+				WhereOr("last_seen_at < ?", cutoff.Add(-s.cfg.IdleTimeout))
 		}).Exec(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("%s: delete expired sessions: %w", s.cfg.Module, err)
 	}
 	n, _ := res.RowsAffected()
+	if _, err := s.db.NewDelete().Model((*passwordReset)(nil)).Where("expires_at < ?", cutoff).Exec(ctx); err != nil {
+		return n, fmt.Errorf("%s: delete expired password resets: %w", s.cfg.Module, err)
+	}
 	return n, nil
 }
 

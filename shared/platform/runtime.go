@@ -18,6 +18,7 @@ import (
 	"github.com/alorig/alorig/shared/clock"
 	"github.com/alorig/alorig/shared/database"
 	"github.com/alorig/alorig/shared/jobs"
+	"github.com/alorig/alorig/shared/mail"
 	"github.com/alorig/alorig/shared/secret"
 	"github.com/alorig/alorig/shared/web"
 	"github.com/labstack/echo/v4"
@@ -99,6 +100,11 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*Runtime, error) 
 	if o.Metrics != nil {
 		rt.Metrics = web.NewMetrics(o.Metrics)
 	}
+	// One mailer for the process; without SMTP it logs in development and refuses in production.
+	mailer, err := mail.New(mail.Config{URL: cfg.SMTPURL, From: cfg.MailFrom, Production: cfg.Production(), Log: o.Log})
+	if err != nil {
+		return nil, err
+	}
 	for _, name := range o.Apps {
 		ctor, ok := o.Registry[name]
 		if !ok {
@@ -126,7 +132,8 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*Runtime, error) 
 			rt.Close()
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		accounts := auth.New(db, kv, o.Clock, auth.Config{Module: name, Secure: cfg.Production()})
+		accounts := auth.New(db, kv, o.Clock, auth.Config{Module: name, Title: mc.Title, Secure: cfg.Production(),
+			IdleTimeout: cfg.SessionIdle, Mailer: mailer, PublicURL: mc.PublicURL, Log: log})
 		addCleanupWorker(workers, name, accounts)
 		d := Deps{Role: o.Role, Surface: cfg.EffectiveSurface(), Module: mc, Config: cfg, DB: db, KV: kv, Jobs: inserter,
 			Workers: workers, Clock: o.Clock, Keyring: o.Keyring, Accounts: accounts, Log: log}
