@@ -163,6 +163,10 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 	case "migrate":
 		return migrate(ctx, cfg, log, stdout, status)
 	case "seed":
+		if cfg.Production() {
+			// Demo accounts with known passwords, and their keys in the log, have no place there.
+			return errors.New("seed: refused with ALORIG_ENV=production: it creates demo accounts and logs their passwords and API keys")
+		}
 		return withRuntime(ctx, cfg, log, clk, keyring, platform.RoleSeed, nil, func(rt *platform.Runtime) error {
 			if err := rt.CheckSchemas(ctx); err != nil {
 				return err

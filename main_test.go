@@ -97,3 +97,30 @@ func TestServeOneModuleOnItsPort(t *testing.T) {
 	cancel()
 	require.NoError(t, <-done, "a stop request ends serve cleanly")
 }
+
+// productionEnv is a production configuration that passes config's checks.
+func productionEnv(extra map[string]string) map[string]string {
+	env := map[string]string{"ALORIG_ENV": "production", "ALORIG_ENCRYPTION_KEYS": testkit.TestKeys,
+		"ALORIG_DATABASE_URL": "postgres://alorig:s3cret-Pw@127.0.0.1:1/?sslmode=disable", "ALORIG_TRUSTED_PROXIES": "none",
+		"ALORIG_SNAPIFY_PUBLIC_URL": "https://snapify.pk", "ALORIG_ASTROTIMING_PUBLIC_URL": "https://astrotiming.com", "ALORIG_ADMIN_ADDR": "off"}
+	for k, v := range extra {
+		env[k] = v
+	}
+	return env
+}
+
+func TestSeedRefusesProduction(t *testing.T) {
+	t.Parallel()
+	err := run(context.Background(), []string{"seed", "--all"}, getenv(productionEnv(nil)), io.Discard, io.Discard)
+	require.ErrorContains(t, err, "refused with ALORIG_ENV=production")
+}
+
+// A start-up error about Redis names the server without its password.
+func TestStartupErrorsRedactTheRedisPassword(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"ALORIG_DATABASE_URL": testkit.ServerURL(), "ALORIG_ASMS_DATABASE_URL": testkit.DatabaseURL(t, "asms"),
+		"ALORIG_REDIS_URL": "redis://default:r3dis-s3cret@127.0.0.1:1", "ALORIG_ADMIN_ADDR": "off", "ALORIG_ADDR": "127.0.0.1:0"}
+	err := run(context.Background(), []string{"serve", "--apps=asms"}, getenv(env), io.Discard, io.Discard)
+	require.ErrorContains(t, err, "Redis at redis://default:xxxxx@127.0.0.1:1 does not answer")
+	require.NotContains(t, err.Error(), "r3dis-s3cret")
+}
