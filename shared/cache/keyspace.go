@@ -8,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 
+	"github.com/alorig/alorig/config"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -37,7 +39,13 @@ type Keyspace struct {
 func Open(redisURL string, db int, prefix string, poolSize int) (*Keyspace, error) {
 	opts, err := redis.ParseURL(redisURL)
 	if err != nil {
-		return nil, fmt.Errorf("redis url: %w", err)
+		// The URL carries the password. url.Parse's error quotes the whole URL, and a password
+		// with an unescaped "/" or "@" is cut at it, so the error cannot be redacted reliably:
+		// say what is wrong without it. go-redis's own errors quote parts of the URL: mask it.
+		if uerr := (*url.Error)(nil); errors.As(err, &uerr) {
+			return nil, errors.New("redis url: not a valid URL: want redis://[user:password@]host:port[/db], with special characters of the password %-escaped")
+		}
+		return nil, fmt.Errorf("redis url %s: %w", config.RedactURL(redisURL), config.RedactError(err, redisURL))
 	}
 	if db == 0 || db == 1 {
 		return nil, errors.New("redis DBs 0 and 1 belong to IGNY8")

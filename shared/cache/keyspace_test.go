@@ -96,3 +96,21 @@ func TestRateLimiterGCRA(t *testing.T) {
 	_, err = kv.Allow(ctx, "x", cache.Limit{}, now)
 	require.Error(t, err)
 }
+
+// A Redis URL that does not parse never puts its password in the error, whichever part of
+// the URL is wrong.
+func TestOpenKeepsThePasswordOutOfURLErrors(t *testing.T) {
+	t.Parallel()
+	for _, url := range []string{
+		"redis://default:s3cret-pw@127.0.0.1:bad",      // url.Parse fails and quotes the URL
+		"redis://default:s3cret/pw@127.0.0.1:6379",     // an unescaped / cuts the password
+		"redis://default:s3cret-pw@127.0.0.1:6379/1/2", // go-redis: invalid URL path
+		"redis://default:s3cret-pw@127.0.0.1:6379/abc", // go-redis quotes the database
+		"http://default:s3cret-pw@127.0.0.1:6379",      // wrong scheme
+	} {
+		_, err := cache.Open(url, 2, "psydge:", 1)
+		require.Error(t, err, url)
+		require.Contains(t, err.Error(), "redis url", url)
+		require.NotContains(t, err.Error(), "s3cret", url)
+	}
+}
