@@ -24,6 +24,7 @@ func (m *Module) adminRoutes(g *echo.Group) {
 	g.POST("/stores/:id/verify", m.adminVerify)
 	g.POST("/stores/:id/suspend", m.adminSuspend)
 	g.POST("/stores/:id/unsuspend", m.adminUnsuspend)
+	g.POST("/stores/:id/plan", m.adminPlan)
 	g.POST("/products/:id/moderate", m.adminModerate)
 	g.GET("/metrics", m.adminMetrics)
 }
@@ -57,7 +58,11 @@ func (m *Module) adminStoreChange(c echo.Context, set func(q *bun.UpdateQuery) *
 	}
 	ctx := c.Request().Context()
 	var s *Store
+	var oldDomain *string
 	err = m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := tx.NewRaw("SELECT custom_domain FROM stores WHERE id = ? FOR UPDATE", id).Scan(ctx, &oldDomain); err != nil {
+			return fmt.Errorf("snapify: admin store %d: %w", id, database.NoRows(err))
+		}
 		s = new(Store)
 		q := set(tx.NewUpdate().Model(s).Set("updated_at = ?", m.d.Clock.Now()).Where("id = ?", id).Returning("*"))
 		if err := q.Scan(ctx); err != nil {
@@ -71,8 +76,8 @@ func (m *Module) adminStoreChange(c echo.Context, set func(q *bun.UpdateQuery) *
 	if err != nil {
 		return err
 	}
-	if s.CustomDomain != nil {
-		_ = m.forgetDomain(ctx, *s.CustomDomain)
+	if oldDomain != nil {
+		_ = m.forgetDomain(ctx, *oldDomain)
 	}
 	return c.JSON(http.StatusOK, s)
 }
@@ -101,9 +106,36 @@ func (m *Module) adminSuspend(c echo.Context) error {
 	if r := strings.TrimSpace(req.Reason); len(r) < 3 || len(r) > 500 {
 		return web.Invalid(web.FieldError{Field: "reason", Reason: "say why, in 3 to 500 characters (the seller is shown it)"})
 	}
+	// A suspended store's domain claim is released, not just hidden: the domain stops being
+	// served and certified at once, and its owner can point it elsewhere.
 	return m.adminStoreChange(c, func(q *bun.UpdateQuery) *bun.UpdateQuery {
-		return q.Set("suspended_at = ?", m.d.Clock.Now()).Set("suspended_reason = ?", strings.TrimSpace(req.Reason))
+		return q.Set("suspended_at = ?", m.d.Clock.Now()).Set("suspended_reason = ?", strings.TrimSpace(req.Reason)).
+			Set("custom_domain = NULL, domain_token = '', domain_claimed_at = NULL, domain_verified_at = NULL")
 	})
+}
+
+// adminPlan grants or removes Pro. Until billing exists this is the only way to Pro.
+func (m *Module) adminPlan(c echo.Context) error {
+	id, err := idParam(c)
+	if err != nil {
+		return err
+	}
+	var req planRequest
+	if err := web.BindJSON(c, &req); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	s, err := storeByID(ctx, m.d.DB, id)
+	if errors.Is(err, database.ErrNotFound) {
+		return web.NotFound("no such store")
+	}
+	if err != nil {
+		return err
+	}
+	if err := m.setPlan(ctx, s, req.Plan); err != nil {
+		return apiError(err, "store")
+	}
+	return c.JSON(http.StatusOK, s)
 }
 
 func (m *Module) adminUnsuspend(c echo.Context) error {

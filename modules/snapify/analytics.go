@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/alorig/alorig/shared/cache"
@@ -41,42 +42,83 @@ type analytics struct {
 	stopCh chan struct{}
 	done   chan struct{}
 
-	mu      sync.Mutex
-	saltDay string
-	salt    []byte
+	mu sync.Mutex // guards stopCh and done only
+
+	// The day's salt is read on every page view, so it never waits on Redis: views hash with
+	// the salt in memory, and a missing or stale one is fetched by one goroutine while views
+	// go on with a salt of this process's own for the moment (today's counts split a little,
+	// as when Redis is down, but no address is stored and no buyer waits).
+	salt       atomic.Pointer[daySalt]
+	localSalt  atomic.Pointer[daySalt]
+	fetching   atomic.Bool
+	fetchAfter atomic.Int64 // wall-clock nanoseconds before which a failed fetch is not retried
 }
+
+type daySalt struct {
+	day  string
+	salt []byte
+}
+
+// saltFetchTimeout bounds one fetch; saltRetry spaces fetches while Redis fails.
+const (
+	saltFetchTimeout = 2 * time.Second
+	saltRetry        = 10 * time.Second
+)
 
 func newAnalytics(db bun.IDB, kv *cache.Keyspace, clk clock.Clock, log *slog.Logger) *analytics {
 	return &analytics{db: db, kv: kv, clk: clk, log: log, queue: make(chan analyticsEvent, 4096)}
 }
 
-// daySalt is a random salt shared by every process through Redis, replaced each UTC day and
-// gone two days later: a visitor is counted once a day, and yesterday's hashes can no longer
-// be tied to an address by anyone, us included.
-func (a *analytics) daySalt(ctx context.Context, now time.Time) []byte {
+// daySalt returns the salt of now's UTC day. The salt is random, shared by every process
+// through Redis, replaced each day and gone two days later: a visitor is counted once a day,
+// and yesterday's hashes can no longer be tied to an address by anyone, us included.
+func (a *analytics) daySalt(now time.Time) []byte {
 	day := now.UTC().Format("2006-01-02")
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.saltDay == day {
-		return a.salt
+	if s := a.salt.Load(); s != nil && s.day == day {
+		return s.salt
 	}
-	fresh := make([]byte, 32)
-	_, _ = rand.Read(fresh)
-	key := "analytics:salt:" + day
-	_, _ = a.kv.SetNX(ctx, key, hex.EncodeToString(fresh), 48*time.Hour)
-	v, err := a.kv.Get(ctx, key)
-	salt, derr := hex.DecodeString(v)
-	if err != nil || derr != nil {
-		return fresh // Redis is down: today's counts split, but no address is stored
+	a.fetchSalt(day)
+	old := a.localSalt.Load()
+	if old != nil && old.day == day {
+		return old.salt
 	}
-	a.saltDay, a.salt = day, salt
-	return salt
+	fresh := &daySalt{day: day, salt: make([]byte, 32)}
+	_, _ = rand.Read(fresh.salt)
+	if a.localSalt.CompareAndSwap(old, fresh) {
+		return fresh.salt
+	}
+	return a.localSalt.Load().salt // another view made it first
+}
+
+// fetchSalt starts one background fetch of day's shared salt, unless one is running or the
+// last one failed moments ago. The fetch offers a salt in case there is none yet, so the
+// first process of the day decides it for all.
+func (a *analytics) fetchSalt(day string) {
+	if time.Now().UnixNano() < a.fetchAfter.Load() || !a.fetching.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer a.fetching.Store(false)
+		ctx, cancel := context.WithTimeout(context.Background(), saltFetchTimeout)
+		defer cancel()
+		offer := make([]byte, 32)
+		_, _ = rand.Read(offer)
+		key := "analytics:salt:" + day
+		_, _ = a.kv.SetNX(ctx, key, hex.EncodeToString(offer), 48*time.Hour)
+		v, err := a.kv.Get(ctx, key)
+		salt, derr := hex.DecodeString(v)
+		if err != nil || derr != nil || len(salt) == 0 {
+			a.fetchAfter.Store(time.Now().Add(saltRetry).UnixNano())
+			return
+		}
+		a.salt.Store(&daySalt{day: day, salt: salt})
+	}()
 }
 
 // VisitorHash is what is stored instead of the buyer's IP address.
-func (a *analytics) visitorHash(ctx context.Context, ip, userAgent string, now time.Time) []byte {
+func (a *analytics) visitorHash(ip, userAgent string, now time.Time) []byte {
 	h := sha256.New()
-	h.Write(a.daySalt(ctx, now))
+	h.Write(a.daySalt(now))
 	h.Write([]byte(ip))
 	h.Write([]byte{0})
 	h.Write([]byte(userAgent))
@@ -90,7 +132,7 @@ func (a *analytics) record(ctx context.Context, storeID int64, productID *int64,
 		ref = u.Host // the page a buyer came from may carry their data in its query
 	}
 	ev := analyticsEvent{StoreID: storeID, ProductID: productID, Page: page, Path: truncate(path, 200),
-		VisitorHash: a.visitorHash(ctx, ip, userAgent, now), Referrer: truncate(ref, 100), City: truncate(city, 60), CreatedAt: now}
+		VisitorHash: a.visitorHash(ip, userAgent, now), Referrer: truncate(ref, 100), City: truncate(city, 60), CreatedAt: now}
 	select {
 	case a.queue <- ev:
 	default:
@@ -105,6 +147,7 @@ func (a *analytics) start() {
 	}
 	a.stopCh, a.done = make(chan struct{}), make(chan struct{})
 	stopCh, done := a.stopCh, a.done
+	a.fetchSalt(a.clk.Now().UTC().Format("2006-01-02")) // before the first view needs it
 	go func() {
 		defer close(done)
 		t := time.NewTicker(time.Second)

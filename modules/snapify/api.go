@@ -25,7 +25,9 @@ func (m *Module) apiRoutes(e *echo.Echo) {
 		c.Response().Header().Set("Cache-Control", "public, max-age=300")
 		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, openapiDoc)
 	})
-	auth.Routes(e.Group("/api/v1/auth"), m.d.Accounts, nil)
+	// Sellers sign in with a WhatsApp code only (signin.go): no email, password or anonymous
+	// sign-up, which would let accounts exist without a verified number behind them.
+	auth.Mount(e.Group("/api/v1/auth"), m.d.Accounts, auth.RouteSet{})
 	m.signInRoutes(e.Group("/api/v1/seller/login"))
 
 	g := e.Group("/api/v1/stores", auth.RequireUser)
@@ -34,6 +36,7 @@ func (m *Module) apiRoutes(e *echo.Echo) {
 	s := g.Group("/:store")
 	s.GET("", m.withStore(m.apiGetStore))
 	s.PATCH("/settings", m.withStore(m.apiSettings))
+	s.POST("/domain/verify", m.withStore(m.apiVerifyDomain))
 	s.GET("/subscription", m.withStore(m.apiGetSubscription))
 	s.PUT("/subscription", m.withStore(m.apiSetSubscription))
 	s.GET("/products", m.withStore(m.apiListProducts))
@@ -183,7 +186,8 @@ func (in *StoreInput) Validate() []web.FieldError {
 	}
 	if in.CustomDomain != nil && *in.CustomDomain != "" {
 		d := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(*in.CustomDomain), "."))
-		if !validDomain(d) || strings.HasSuffix(d, "snapify.pk") || strings.HasSuffix(d, ".localhost") {
+		// Platform names are refused by claimDomain, which knows the configuration.
+		if !validDomain(d) {
 			bad("custom_domain", "must be a domain name you own, such as shop.example.pk")
 		}
 		*in.CustomDomain = d
@@ -256,14 +260,27 @@ func (m *Module) apiCreateStore(c echo.Context) error {
 	now := m.d.Clock.Now()
 	s := &Store{OwnerID: u.ID, Slug: *in.Slug, Theme: "bazaar", Lang: "en", Tier: "free", CreatedAt: now, UpdatedAt: now}
 	in.apply(s)
-	if s.WhatsAppPhone == "" {
-		var phone *string
-		if err := m.d.DB.NewRaw("SELECT phone FROM users WHERE id = ?", u.ID).Scan(ctx, &phone); err != nil || phone == nil {
-			return web.Invalid(web.FieldError{Field: "whatsapp_phone", Reason: "is required: the number orders go to"})
-		}
-		s.WhatsAppPhone = *phone
+	phone, err := m.checkStorePhone(ctx, u.ID, &in)
+	if err != nil {
+		return err
 	}
-	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	s.WhatsAppPhone = phone
+	// A new store has no uploads yet, so any picture sent with it belongs to another store.
+	if err := checkPictures(s, "logo", in.Logo); err != nil {
+		return err
+	}
+	if err := checkPictures(s, "banner", in.Banner); err != nil {
+		return err
+	}
+	err = m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		// The seller's row is locked so that parallel creates count each other.
+		var n int
+		if err := tx.NewRaw("SELECT count(*) FROM stores WHERE owner_id = (SELECT id FROM users WHERE id = ? FOR UPDATE)", u.ID).Scan(ctx, &n); err != nil {
+			return fmt.Errorf("snapify: stores of user %d: %w", u.ID, err)
+		}
+		if n >= MaxStoresPerSeller {
+			return web.Conflict(fmt.Sprintf("a seller may open at most %d stores", MaxStoresPerSeller)).WithCode("STORE_LIMIT").With("limit", MaxStoresPerSeller)
+		}
 		if _, err := tx.NewInsert().Model(s).Returning("id").Exec(ctx); err != nil {
 			if database.IsUniqueViolation(err, "stores_slug_key") {
 				return web.Conflict(fmt.Sprintf("snapify.pk/%s is taken; try %s", s.Slug, rules.WithSuffix(s.Slug, 2, rules.StoreSlugMax))).WithCode("SLUG_TAKEN")
@@ -291,25 +308,29 @@ func (m *Module) apiSettings(c echo.Context, s *Store) error {
 	if s.CustomDomain != nil {
 		oldDomain = *s.CustomDomain
 	}
+	if in.WhatsAppPhone != nil {
+		if _, err := m.checkStorePhone(ctx, auth.CurrentUser(c).ID, &in); err != nil {
+			return err
+		}
+	}
+	if err := checkPictures(s, "logo", in.Logo); err != nil {
+		return err
+	}
+	if err := checkPictures(s, "banner", in.Banner); err != nil {
+		return err
+	}
 	in.apply(s)
 	if in.CustomDomain != nil {
-		if *in.CustomDomain != "" && s.Tier != "pro" {
-			return web.NewProblem(http.StatusPaymentRequired, "custom domains are a Pro feature").WithCode("PRO_ONLY")
-		}
 		if *in.CustomDomain == "" {
-			s.CustomDomain = nil
-		} else {
-			d := *in.CustomDomain
-			s.CustomDomain = &d
+			s.releaseDomain()
+		} else if err := m.claimDomain(s, *in.CustomDomain); err != nil {
+			return err
 		}
 	}
 	s.UpdatedAt = m.d.Clock.Now()
 	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewUpdate().Model(s).ExcludeColumn("id", "owner_id", "slug", "tier", "verified", "suspended_at",
 			"suspended_reason", "product_count", "order_seq", "created_at").WherePK().Exec(ctx); err != nil {
-			if database.IsUniqueViolation(err, "stores_custom_domain_key") {
-				return web.Conflict("another store uses this domain").WithCode("DOMAIN_TAKEN")
-			}
 			return fmt.Errorf("snapify: update store %d: %w", s.ID, err)
 		}
 		return m.invalidateTx(ctx, tx, s)
@@ -352,44 +373,70 @@ func productLimit(tier string) any {
 // ProPricePaisa is the Pro plan's monthly price.
 const ProPricePaisa = 1500_00
 
-// apiSetSubscription switches plan. Payment collection is not part of this API yet: the plan
-// change is recorded with its price, and billing will charge it when it is built.
-func (m *Module) apiSetSubscription(c echo.Context, s *Store) error {
-	var req struct {
-		Plan string `json:"plan"`
+type planRequest struct {
+	Plan string `json:"plan"`
+}
+
+func (r *planRequest) Validate() []web.FieldError {
+	if r.Plan != "free" && r.Plan != "pro" {
+		return []web.FieldError{{Field: "plan", Reason: `must be "free" or "pro"`}}
 	}
+	return nil
+}
+
+// apiSetSubscription lets a seller move to Free. Pro is paid, and payment collection is not
+// built yet, so a seller cannot select it: an admin grants it (POST /api/v1/admin/stores/{id}/plan).
+func (m *Module) apiSetSubscription(c echo.Context, s *Store) error {
+	var req planRequest
 	if err := web.BindJSON(c, &req); err != nil {
 		return err
 	}
-	if req.Plan != "free" && req.Plan != "pro" {
-		return web.Invalid(web.FieldError{Field: "plan", Reason: `must be "free" or "pro"`})
+	if req.Plan == "pro" && s.Tier != "pro" {
+		return web.NewProblem(http.StatusPaymentRequired, "the Pro plan is paid and cannot be chosen here until billing is available; ask Snapify support to upgrade the store").
+			WithCode("PLAN_REQUIRES_PAYMENT")
 	}
-	if req.Plan == "free" && s.ProductCount > FreeProductLimit {
+	if err := m.setPlan(c.Request().Context(), s, req.Plan); err != nil {
+		return err
+	}
+	return m.apiGetSubscription(c, s)
+}
+
+// setPlan records a plan change with its price (billing will charge it when it is built).
+// Leaving Pro drops the store's custom domain claim: custom domains are a Pro feature.
+func (m *Module) setPlan(ctx context.Context, s *Store, plan string) error {
+	if plan == "free" && s.ProductCount > FreeProductLimit {
 		return web.Conflict(fmt.Sprintf("the store lists %d products; the Free plan allows %d, so remove some first", s.ProductCount, FreeProductLimit)).WithCode("PRODUCT_LIMIT")
 	}
-	ctx := c.Request().Context()
+	oldDomain := ""
+	if s.CustomDomain != nil {
+		oldDomain = *s.CustomDomain
+	}
 	now := m.d.Clock.Now()
 	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		price, renews := int64(0), (*time.Time)(nil)
-		if req.Plan == "pro" {
+		if plan == "pro" {
 			r := now.AddDate(0, 1, 0)
 			price, renews = ProPricePaisa, &r
 		}
 		if _, err := tx.NewRaw(`UPDATE subscriptions SET plan = ?, status = 'active', price_paisa = ?, renews_at = ?,
 			started_at = CASE WHEN plan = ? THEN started_at ELSE ? END, updated_at = ? WHERE store_id = ?`,
-			req.Plan, price, renews, req.Plan, now, now, s.ID).Exec(ctx); err != nil {
+			plan, price, renews, plan, now, now, s.ID).Exec(ctx); err != nil {
 			return fmt.Errorf("snapify: subscription of store %d: %w", s.ID, err)
 		}
-		if _, err := tx.NewRaw("UPDATE stores SET tier = ?, updated_at = ? WHERE id = ?", req.Plan, now, s.ID).Exec(ctx); err != nil {
-			return err
+		q := tx.NewUpdate().Model(s).Set("tier = ?", plan).Set("updated_at = ?", now).WherePK()
+		if plan != "pro" {
+			q = q.Set("custom_domain = NULL, domain_token = '', domain_claimed_at = NULL, domain_verified_at = NULL")
+		}
+		if err := q.Returning("*").Scan(ctx); err != nil {
+			return fmt.Errorf("snapify: plan of store %d: %w", s.ID, err)
 		}
 		return m.invalidateTx(ctx, tx, s)
 	})
 	if err != nil {
 		return err
 	}
-	s.Tier = req.Plan
-	return m.apiGetSubscription(c, s)
+	_ = m.forgetDomain(ctx, oldDomain)
+	return nil
 }
 
 func (m *Module) apiListProducts(c echo.Context, s *Store) error {
@@ -652,12 +699,12 @@ func (m *Module) apiUploadImage(c echo.Context, s *Store) error {
 	if err != nil {
 		return uploadProblem(err)
 	}
-	stored, err := media.Save(ctx, m.files, fmt.Sprintf("snapify/s/%d", s.ID), res)
+	stored, err := media.Save(ctx, m.files, mediaPrefix(s.ID), res)
 	if err != nil {
 		return err
 	}
 	pic := Picture{Stored: stored, Alt: strings.TrimSpace(c.QueryParam("alt"))}
-	st := site{origin: requestOrigin(c)}
+	st := site{origin: m.platformOrigin(c)}
 	return c.JSON(http.StatusCreated, map[string]any{"picture": pic, "preview": m.image(pic, st)})
 }
 
@@ -674,4 +721,27 @@ func uploadProblem(err error) error {
 		return web.NewProblem(http.StatusUnprocessableEntity, detail).WithCode("IMAGE_CORRUPT")
 	}
 	return err
+}
+
+// MaxStoresPerSeller caps the stores one seller opens: each is a set of public pages and a
+// WhatsApp number notified of orders, so an unbounded count is an abuse channel.
+const MaxStoresPerSeller = 3
+
+// checkStorePhone returns the WhatsApp number a store of user uid may use: the number the
+// seller proved with a sign-in code. Orders are announced on it, so an unproven number would
+// let anyone send our messages to a stranger.
+func (m *Module) checkStorePhone(ctx context.Context, uid int64, in *StoreInput) (string, error) {
+	var phone *string
+	if err := m.d.DB.NewRaw("SELECT phone FROM users WHERE id = ?", uid).Scan(ctx, &phone); err != nil {
+		return "", fmt.Errorf("snapify: phone of user %d: %w", uid, err)
+	}
+	if phone == nil || *phone == "" {
+		return "", web.NewProblem(http.StatusForbidden, "this account has no WhatsApp number proven by a sign-in code; sign in with your WhatsApp number").
+			WithCode("PHONE_NOT_VERIFIED")
+	}
+	if in.WhatsAppPhone != nil && in.phone.E164() != *phone {
+		return "", web.Invalid(web.FieldError{Field: "whatsapp_phone", Reason: "must be the number you signed in with (" + *phone + "); to use another, sign in with it"}).
+			WithCode("PHONE_NOT_VERIFIED")
+	}
+	return *phone, nil
 }

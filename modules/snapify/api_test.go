@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/alorig/alorig/modules/snapify"
 	"github.com/alorig/alorig/shared/testkit"
@@ -147,8 +148,12 @@ func TestFreePlanCapHoldsUnderConcurrentCreates(t *testing.T) {
 	env.Run(t, []testkit.Scenario{
 		{Name: "the API says why", Method: "POST", Host: host, Path: "/api/v1/stores/cap-test/products", Header: bearer(tok),
 			Body: `{"title":"One more","price_paisa":100}`, Status: 409, Contains: []string{`"code":"PRODUCT_LIMIT"`, "upgrade to Pro"}},
-		{Name: "Pro lifts the cap", Method: "PUT", Host: host, Path: "/api/v1/stores/cap-test/subscription", Header: bearer(tok),
-			Body: `{"plan":"pro"}`, Status: 200, Contains: []string{`"plan":"pro"`, `"product_limit":null`}},
+		{Name: "Pro is not the seller's to choose", Method: "PUT", Host: host, Path: "/api/v1/stores/cap-test/subscription", Header: bearer(tok),
+			Body: `{"plan":"pro"}`, Status: 402, Contains: []string{`"code":"PLAN_REQUIRES_PAYMENT"`}},
+		{Name: "an admin grants Pro", Method: "POST", Host: host, Path: fmt.Sprintf("/api/v1/admin/stores/%d/plan", s.ID), Header: bearer(admin(t, env)),
+			Body: `{"plan":"pro"}`, Status: 200, Contains: []string{`"tier":"pro"`}},
+		{Name: "Pro lifts the cap", Host: host, Path: "/api/v1/stores/cap-test/subscription", Header: bearer(tok),
+			Status: 200, Contains: []string{`"plan":"pro"`, `"product_limit":null`}},
 		{Name: "sixteenth product on Pro", Method: "POST", Host: host, Path: "/api/v1/stores/cap-test/products", Header: bearer(tok),
 			Body: `{"title":"One more","price_paisa":100}`, Status: 201},
 		{Name: "back to Free refused over the cap", Method: "PUT", Host: host, Path: "/api/v1/stores/cap-test/subscription", Header: bearer(tok),
@@ -242,15 +247,18 @@ func TestSignInCodes(t *testing.T) {
 	require.Equal(t, 202, res.StatusCode, body)
 	code := between(body, `"dev_code":"`, `"`)
 	wrong := fmt.Sprintf("%06d", (atoi(code)+1)%1_000_000)
-	// Wrong guesses are spent; after five the real code is gone too.
+	// Wrong guesses are spent; after five the real code is gone too. (From the fourth, each
+	// wrong guess makes the number wait longer: the clock moves past the wait.)
 	for i := range 5 {
+		env.Clock.Advance(time.Hour)
 		res, body = env.Do("POST", host, "/api/v1/seller/login/verify", nil, `{"phone":"03005550001","code":"`+wrong+`"}`)
 		require.Equal(t, 401, res.StatusCode, "guess %d: %s", i, body)
 	}
+	env.Clock.Advance(time.Hour)
 	res, _ = env.Do("POST", host, "/api/v1/seller/login/verify", nil, `{"phone":"03005550001","code":"`+code+`"}`)
 	require.Equal(t, 401, res.StatusCode)
-	// Three codes per number per ten minutes.
-	for range 2 {
+	// Three codes per number per ten minutes (the guesses above took hours of the fake clock).
+	for range 3 {
 		res, _ = env.Do("POST", host, "/api/v1/seller/login/code", nil, `{"phone":"03005550001"}`)
 		require.Equal(t, 202, res.StatusCode)
 	}

@@ -191,6 +191,9 @@ func (in *ProductInput) apply(p *Product) {
 // Free store line up and the fifteenth is the last one that fits.
 func (m *Module) CreateProduct(ctx context.Context, s *Store, in ProductInput) (*Product, error) {
 	t := s.Tenant()
+	if err := checkPictures(s, "images", productPictures(in)...); err != nil {
+		return nil, err
+	}
 	var out *Product
 	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var tier string
@@ -241,6 +244,9 @@ func (m *Module) checkCategory(ctx context.Context, tx bun.IDB, t Tenant, id *in
 // UpdateProduct changes the fields in is.
 func (m *Module) UpdateProduct(ctx context.Context, s *Store, id int64, in ProductInput) (*Product, error) {
 	t := s.Tenant()
+	if err := checkPictures(s, "images", productPictures(in)...); err != nil {
+		return nil, err
+	}
 	var out *Product
 	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		p := new(Product)
@@ -381,4 +387,47 @@ func (m *Module) DeleteCategory(ctx context.Context, s *Store, id int64) error {
 		}
 		return m.invalidateTx(ctx, tx, s)
 	})
+}
+
+// mediaPrefix is where a store's uploads are kept; every picture a store shows lives under it.
+func mediaPrefix(storeID int64) string { return fmt.Sprintf("snapify/s/%d", storeID) }
+
+// checkPictures refuses pictures that are not this store's uploads. A picture arrives as the
+// client sends it, and its prefix, hash and extension become storage keys and URLs, so without
+// this a seller could show another store's images (or any object) as their own.
+func checkPictures(s *Store, field string, pics ...*Picture) error {
+	own := mediaPrefix(s.ID)
+	for _, p := range pics {
+		if p == nil {
+			continue
+		}
+		if p.Prefix != own || !isHex(p.Hash, 16) || (p.Ext != "jpg" && p.Ext != "png") {
+			return web.Invalid(web.FieldError{Field: field, Reason: "each picture must be one uploaded to this store (POST /api/v1/stores/" + s.Slug + "/images)"}).
+				WithCode("FOREIGN_IMAGE")
+		}
+	}
+	return nil
+}
+
+func productPictures(in ProductInput) []*Picture {
+	if in.Images == nil {
+		return nil
+	}
+	out := make([]*Picture, len(*in.Images))
+	for i := range *in.Images {
+		out[i] = &(*in.Images)[i]
+	}
+	return out
+}
+
+func isHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f') {
+			return false
+		}
+	}
+	return true
 }

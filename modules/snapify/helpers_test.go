@@ -92,3 +92,15 @@ func drainJobs(t *testing.T, env *testkit.Env) {
 		return err == nil && n == 0
 	}, "queued jobs are worked")
 }
+
+// admin signs in a seller whose account an operator made an admin, and returns the token.
+func admin(t *testing.T, env *testkit.Env) string {
+	t.Helper()
+	const phone = "+923000009999"
+	tok := signIn(t, env, phone)
+	mounted := env.Mounted("snapify")
+	var id int64
+	require.NoError(t, mounted.DB.NewRaw("UPDATE users SET role = 'admin' WHERE phone = ? RETURNING id", phone).Scan(context.Background(), &id))
+	mounted.Accounts.InvalidateUser(context.Background(), id)
+	return tok
+}

@@ -45,6 +45,22 @@ type RegenerateHubPagesArgs struct{}
 
 func (RegenerateHubPagesArgs) Kind() string { return "snapify.regenerate_hub_pages" }
 
+// CheckDomainsArgs proves pending custom domain claims whose DNS record has appeared, and drops
+// stale ones (every 15 minutes).
+type CheckDomainsArgs struct{}
+
+func (CheckDomainsArgs) Kind() string { return "snapify.check_domains" }
+
+type domainsWorker struct {
+	river.WorkerDefaults[CheckDomainsArgs]
+	m *Module
+}
+
+func (w *domainsWorker) Work(ctx context.Context, _ *river.Job[CheckDomainsArgs]) error {
+	_, err := w.m.CheckDomains(ctx)
+	return err
+}
+
 type invalidateWorker struct {
 	river.WorkerDefaults[InvalidateStoreCacheArgs]
 	m *Module
@@ -96,14 +112,16 @@ func (m *Module) registerWorkers() {
 	river.AddWorker(m.d.Workers, &sitemapWorker{m: m})
 	river.AddWorker(m.d.Workers, &cityWorker{m: m})
 	river.AddWorker(m.d.Workers, &hubWorker{m: m})
+	river.AddWorker(m.d.Workers, &domainsWorker{m: m})
 }
 
-// PeriodicJobs schedules the SEO pages.
+// PeriodicJobs schedules the SEO pages and the custom domain re-check.
 func (m *Module) PeriodicJobs() []*river.PeriodicJob {
 	return []*river.PeriodicJob{
 		jobs.At(jobs.Daily(2, 0), func() river.JobArgs { return RegenerateSitemapArgs{} }),
 		jobs.At(jobs.Weekly(time.Monday, 2, 30), func() river.JobArgs { return GenerateCityPagesArgs{} }),
 		jobs.At(jobs.Weekly(time.Sunday, 3, 0), func() river.JobArgs { return RegenerateHubPagesArgs{} }),
+		jobs.Every(15*time.Minute, func() river.JobArgs { return CheckDomainsArgs{} }, false),
 	}
 }
 

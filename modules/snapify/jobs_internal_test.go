@@ -39,8 +39,8 @@ func TestSEOJobsAreScheduled(t *testing.T) {
 	t.Parallel()
 	m := &Module{}
 	jobs := m.PeriodicJobs()
-	require.Len(t, jobs, 3)
-	kinds := []string{RegenerateSitemapArgs{}.Kind(), GenerateCityPagesArgs{}.Kind(), RegenerateHubPagesArgs{}.Kind()}
-	require.Equal(t, []string{"snapify.regenerate_sitemap", "snapify.generate_city_pages", "snapify.regenerate_hub_pages"}, kinds)
+	require.Len(t, jobs, 4)
+	kinds := []string{RegenerateSitemapArgs{}.Kind(), GenerateCityPagesArgs{}.Kind(), RegenerateHubPagesArgs{}.Kind(), CheckDomainsArgs{}.Kind()}
+	require.Equal(t, []string{"snapify.regenerate_sitemap", "snapify.generate_city_pages", "snapify.regenerate_hub_pages", "snapify.check_domains"}, kinds)
 	require.Equal(t, "snapify.invalidate_store_cache", InvalidateStoreCacheArgs{}.Kind())
 }

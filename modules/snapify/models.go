@@ -1,6 +1,7 @@
 package snapify
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/alorig/alorig/modules/snapify/media"
@@ -33,6 +34,9 @@ type Store struct {
 	Logo             *Picture   `bun:"logo,type:jsonb" json:"logo,omitempty"`
 	Banner           *Picture   `bun:"banner,type:jsonb" json:"banner,omitempty"`
 	CustomDomain     *string    `bun:"custom_domain" json:"custom_domain,omitempty"`
+	DomainToken      string     `bun:"domain_token" json:"-"`
+	DomainClaimedAt  *time.Time `bun:"domain_claimed_at" json:"-"`
+	DomainVerifiedAt *time.Time `bun:"domain_verified_at" json:"domain_verified_at,omitempty"`
 	DeliveryNote     string     `bun:"delivery_note" json:"delivery_note"`
 	DeliveryFeePaisa int64      `bun:"delivery_fee_paisa" json:"delivery_fee_paisa"`
 	Verified         bool       `bun:"verified" json:"verified"`
@@ -46,6 +50,40 @@ type Store struct {
 
 // Live reports whether buyers may see the store.
 func (s *Store) Live() bool { return s.SuspendedAt == nil }
+
+// ActiveDomain is the custom domain buyers reach the store at: a claim proven through DNS, on
+// a live Pro store. A pending claim is "" here, so nothing links to or serves it.
+func (s *Store) ActiveDomain() string {
+	if s.CustomDomain == nil || s.DomainVerifiedAt == nil || s.Tier != "pro" || !s.Live() {
+		return ""
+	}
+	return *s.CustomDomain
+}
+
+// releaseDomain forgets the store's domain claim, proven or not.
+func (s *Store) releaseDomain() {
+	s.CustomDomain, s.DomainToken, s.DomainClaimedAt, s.DomainVerifiedAt = nil, "", nil, nil
+}
+
+// MarshalJSON adds the domain claim's state and, while it is pending, the DNS record that
+// proves it, so the seller sees what to publish.
+func (s Store) MarshalJSON() ([]byte, error) {
+	type plain Store
+	out := struct {
+		plain
+		DomainStatus string        `json:"domain_status,omitempty"`
+		DomainRecord *domainRecord `json:"domain_verification,omitempty"`
+	}{plain: plain(s)}
+	if s.CustomDomain != nil {
+		out.DomainStatus = "pending"
+		if s.DomainVerifiedAt != nil {
+			out.DomainStatus = "verified"
+		} else {
+			out.DomainRecord = &domainRecord{Type: "TXT", Name: verifyRecordName(*s.CustomDomain), Value: s.DomainToken}
+		}
+	}
+	return json.Marshal(out)
+}
 
 // Subscription is a store's plan.
 type Subscription struct {

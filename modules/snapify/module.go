@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -33,6 +34,8 @@ type Module struct {
 	proc      *media.Processor
 	pages     *pageCache
 	analytics *analytics
+	resolver  Resolver // DNS, for custom domain proofs
+	codeKey   []byte   // HMAC key of sign-in codes
 }
 
 // New builds the module.
@@ -55,6 +58,11 @@ func New(d platform.Deps) (platform.Module, error) {
 		if c.CloudinaryCloud != "" {
 			m.delivery.Cloudinary = &media.Cloudinary{Cloud: c.CloudinaryCloud, Fetch: true}
 		}
+	}
+	m.resolver = net.DefaultResolver
+	var keyed bool
+	if m.codeKey, keyed = codeMACKey(d.Config.EncryptionKeys); !keyed {
+		d.Log.Warn("snapify: no ALORIG_ENCRYPTION_KEYS; sign-in codes are keyed per process, so only one serving process can check them")
 	}
 	m.proc = media.NewProcessor(media.DefaultLimits, nil, 2)
 	m.pages = &pageCache{kv: d.KV}

@@ -23,7 +23,7 @@ func (m *Module) orderStore(c echo.Context) (*Store, site, bool, error) {
 	var st site
 	switch {
 	case m.isOwnHost(host) && len(segs) == 2 && segs[1] == "order":
-		slug, st = segs[0], site{origin: m.platformOrigin(requestOrigin(c)), prefix: "/" + segs[0]}
+		slug, st = segs[0], site{origin: m.platformOrigin(c), prefix: "/" + segs[0]}
 	case !m.isOwnHost(host) && len(segs) == 1 && segs[0] == "order":
 		var err error
 		slug, err = m.slugForDomain(ctx, host)
@@ -33,7 +33,7 @@ func (m *Module) orderStore(c echo.Context) (*Store, site, bool, error) {
 		if err != nil {
 			return nil, st, false, err
 		}
-		st = site{origin: requestOrigin(c), custom: true}
+		st = site{origin: m.customOrigin(host), custom: true}
 	default:
 		return nil, st, false, nil
 	}

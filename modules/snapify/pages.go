@@ -48,10 +48,6 @@ func splitPath(p string) []string {
 	return out
 }
 
-func requestOrigin(c echo.Context) string {
-	return c.Scheme() + "://" + c.Request().Host
-}
-
 func (m *Module) buyerGET(c echo.Context) error {
 	web.PreferSmaller(c) // buyers read these pages on 3G
 	host := web.CanonicalHost(c.Request().Host)
@@ -74,7 +70,7 @@ func (m *Module) buyerGET(c echo.Context) error {
 		case rules.IsReservedStoreSlug(first) || first == "api":
 			return m.platformNotFound(c)
 		}
-		return m.storeGET(c, segs[0], site{origin: m.platformOrigin(requestOrigin(c)), prefix: "/" + segs[0]}, segs[1:])
+		return m.storeGET(c, segs[0], site{origin: m.platformOrigin(c), prefix: "/" + segs[0]}, segs[1:])
 	}
 	slug, err := m.slugForDomain(c.Request().Context(), host)
 	if errors.Is(err, database.ErrNotFound) {
@@ -83,7 +79,7 @@ func (m *Module) buyerGET(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	st := site{origin: requestOrigin(c), custom: true}
+	st := site{origin: m.customOrigin(host), custom: true}
 	if len(segs) == 1 && segs[0] == "robots.txt" {
 		return m.robots(c, &st)
 	}

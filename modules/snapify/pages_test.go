@@ -31,7 +31,7 @@ func TestSeededStoreServesEveryPageType(t *testing.T) {
 	env.Run(t, []testkit.Scenario{
 		{Name: "platform home", Host: host, Path: "/", Status: 200, Contains: []string{"Ali Fabrics", "Alorig · snapify"}, Check: html},
 		{Name: "store home", Host: host, Path: "/ali-fabrics", Status: 200, Check: cached,
-			Contains: []string{"Ali Fabrics", "Embroidered Lawn 3-Piece Suit", `fetchpriority="high"`, `"@type":"`, `rel="canonical" href="http://snapify.localhost/ali-fabrics"`}},
+			Contains: []string{"Ali Fabrics", "Embroidered Lawn 3-Piece Suit", `fetchpriority="high"`, `"@type":"`, `rel="canonical" href="https://snapify.localhost/ali-fabrics"`}},
 		{Name: "product", Host: host, Path: "/ali-fabrics/embroidered-lawn-3-piece-suit-maroon", Status: 200, Check: cached,
 			Contains: []string{"Rs 4,899", `"priceCurrency":"PKR"`, `og:image`, "BreadcrumbList", "wa.me/923001234567", `/ali-fabrics/order`}},
 		{Name: "category", Host: host, Path: "/ali-fabrics/khaddar", Status: 200, Contains: []string{"Khaddar 3-Piece Winter Suit"}, NotContains: []string{"Chiffon Formal Suit"}},
@@ -49,10 +49,10 @@ func TestSeededStoreServesEveryPageType(t *testing.T) {
 		{Name: "reserved word is not a store", Host: host, Path: "/admin", Status: 404},
 		{Name: "store search with a typo", Host: host, Path: "/ali-fabrics/search?q=chifon", Status: 200, Contains: []string{"Chiffon Formal Suit", "noindex"}},
 		{Name: "platform search with a typo", Host: host, Path: "/search?q=earbudz", Status: 200, Contains: []string{"Wireless Earbuds Pro", "Karachi Gadgets"}},
-		{Name: "robots", Host: host, Path: "/robots.txt", Status: 200, Contains: []string{"Sitemap: http://snapify.localhost/sitemap.xml", "Disallow: /api/"}},
+		{Name: "robots", Host: host, Path: "/robots.txt", Status: 200, Contains: []string{"Sitemap: https://snapify.localhost/sitemap.xml", "Disallow: /api/"}},
 		{Name: "sitemap index", Host: host, Path: "/sitemap.xml", Status: 200, Contains: []string{"<sitemapindex", "/sitemap/store-ali-fabrics-1.xml"}, NotContains: []string{"karachi-gadgets"}},
 		{Name: "store sitemap", Host: host, Path: "/sitemap/store-ali-fabrics-1.xml", Status: 200, Contains: []string{"<loc>https://snapify.pk/ali-fabrics/khaddar</loc>"}},
-		{Name: "custom domain sitemap", Host: "shop.karachigadgets.pk", Path: "/sitemap.xml", Status: 200, Contains: []string{"http://shop.karachigadgets.pk/sitemap/store-karachi-gadgets-1.xml"}},
+		{Name: "custom domain sitemap", Host: "shop.karachigadgets.pk", Path: "/sitemap.xml", Status: 200, Contains: []string{"https://shop.karachigadgets.pk/sitemap/store-karachi-gadgets-1.xml"}},
 		{Name: "openapi", Host: host, Path: "/api/openapi.json", Status: 200, Contains: []string{`"openapi": "3.1.0"`}},
 		{Name: "unknown api path", Host: host, Path: "/api/v9/nothing", Status: 404, Contains: []string{`"status":404`}},
 	})

@@ -38,7 +38,7 @@ func firstPicture(ps ...*Picture) *Picture {
 
 func (m *Module) platformHome(c echo.Context) (*rendered, error) {
 	ctx := c.Request().Context()
-	st := site{origin: m.platformOrigin(requestOrigin(c))}
+	st := site{origin: m.platformOrigin(c)}
 	var stores []Store
 	if err := m.d.DB.NewSelect().Model(&stores).Where("suspended_at IS NULL").Where("product_count > 0").
 		OrderExpr("verified DESC, product_count DESC, id").Limit(8).Scan(ctx); err != nil {
@@ -64,7 +64,7 @@ func (m *Module) platformHome(c echo.Context) (*rendered, error) {
 
 func (m *Module) platformSearch(c echo.Context) error {
 	ctx := c.Request().Context()
-	st := site{origin: m.platformOrigin(requestOrigin(c))}
+	st := site{origin: m.platformOrigin(c)}
 	q := strings.TrimSpace(c.QueryParam("q"))
 	page := pageParam(c)
 	var hits []SearchHit
@@ -107,7 +107,7 @@ func escapeLike(s string) string {
 
 func (m *Module) hubPage(c echo.Context, slug string) (*rendered, error) {
 	ctx := c.Request().Context()
-	st := site{origin: m.platformOrigin(requestOrigin(c))}
+	st := site{origin: m.platformOrigin(c)}
 	h := new(HubPageRow)
 	if err := m.d.DB.NewSelect().Model(h).Where("slug = ?", slug).Scan(ctx); err != nil {
 		if errors.Is(database.NoRows(err), database.ErrNotFound) {
@@ -143,7 +143,7 @@ func (m *Module) hubPage(c echo.Context, slug string) (*rendered, error) {
 
 // robots allows everything buyers see and keeps search results, order forms and the API out.
 func (m *Module) robots(c echo.Context, custom *site) error {
-	origin := m.platformOrigin(requestOrigin(c))
+	origin := m.platformOrigin(c)
 	disallow := "Disallow: /api/\nDisallow: /search\nDisallow: /*/search\nDisallow: /*/order\n"
 	if custom != nil {
 		origin = custom.origin
@@ -171,7 +171,7 @@ func (m *Module) sitemapIndex(c echo.Context, _ *string) (*rendered, error) {
 	ctx := c.Request().Context()
 	var files []sitemapFile
 	err := m.d.DB.NewSelect().Model(&files).Column("name").
-		Where("store_id IS NULL OR store_id IN (SELECT id FROM stores WHERE custom_domain IS NULL OR tier <> 'pro')").Order("name").Scan(ctx)
+		Where("store_id IS NULL OR store_id IN (SELECT id FROM stores WHERE custom_domain IS NULL OR domain_verified_at IS NULL OR tier <> 'pro')").Order("name").Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("snapify: sitemap index: %w", err)
 	}
@@ -182,7 +182,7 @@ func (m *Module) sitemapIndex(c echo.Context, _ *string) (*rendered, error) {
 		}
 		return m.sitemapIndex(c, nil)
 	}
-	return sitemapIndexBody(m.platformOrigin(requestOrigin(c)), files), nil
+	return sitemapIndexBody(m.platformOrigin(c), files), nil
 }
 
 func (m *Module) sitemapIndexFor(c echo.Context, slug string, st site) error {
@@ -231,7 +231,7 @@ func (m *Module) sitemapFile(c echo.Context, slug *string, file string) error {
 // RegenerateSitemaps rewrites every sitemap file: one platform file (home and hubs) and, per
 // live store, files of at most MaxSitemapURLs URLs each.
 func (m *Module) RegenerateSitemaps(ctx context.Context) error {
-	origin := m.platformOrigin("")
+	origin := m.platformOrigin(nil)
 	var stores []Store
 	if err := m.d.DB.NewSelect().Model(&stores).Where("suspended_at IS NULL").Order("id").Scan(ctx); err != nil {
 		return fmt.Errorf("snapify: sitemap stores: %w", err)

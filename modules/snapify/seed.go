@@ -126,8 +126,10 @@ func (m *Module) seedStore(ctx context.Context, ss seedStore, n int) error {
 		Address: ss.address, Category: ss.category, Theme: ss.theme, Lang: ss.lang, Tier: ss.tier, WhatsAppPhone: ss.phone,
 		DeliveryNote: ss.note, DeliveryFeePaisa: ss.fee, Verified: ss.verified, CreatedAt: now, UpdatedAt: now}
 	if ss.domain != "" {
+		// Demo data: the seeded domain is marked proven, since no DNS record can exist for it.
+		// Real claims are proven through _alorig-verify TXT records (domains.go).
 		d := ss.domain
-		s.CustomDomain = &d
+		s.CustomDomain, s.DomainToken, s.DomainClaimedAt, s.DomainVerifiedAt = &d, newDomainToken(), &now, &now
 	}
 	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(s).Returning("id").Exec(ctx); err != nil {
@@ -204,7 +206,7 @@ func (m *Module) seedPicture(ctx context.Context, storeID int64, hue float64, w,
 	if err != nil {
 		return Picture{}, fmt.Errorf("snapify: seed picture: %w", err)
 	}
-	st, err := media.Save(ctx, m.files, fmt.Sprintf("snapify/s/%d", storeID), res)
+	st, err := media.Save(ctx, m.files, mediaPrefix(storeID), res)
 	if err != nil {
 		return Picture{}, err
 	}

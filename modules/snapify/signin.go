@@ -2,6 +2,8 @@ package snapify
 
 import (
 	"context"
+	"crypto/hkdf"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -20,12 +22,23 @@ import (
 )
 
 // Sign-in codes: six digits, valid five minutes, one use, five guesses. Three codes per number
-// per ten minutes and twenty requests per address per hour keep the WhatsApp bill and
-// brute-forcing both bounded.
+// per ten minutes and twenty requests per address per hour keep the WhatsApp bill bounded.
+//
+// Guessing is bounded per number, not per code, because a fresh code is one request away:
+// wrong guesses are counted for 24 hours (a new code does not reset the count), each one past
+// the third makes the next wait longer, and the tenth locks the number until the day is over.
+// So a number faces at most ten guesses a day, a one-in-100,000 chance.
 const (
-	codeTTL      = 5 * time.Minute
-	codeAttempts = 5
+	codeTTL       = 5 * time.Minute
+	codeAttempts  = 5
+	failWindow    = 24 * time.Hour
+	maxCodeFails  = 10
+	codeMACDomain = "snapify sign-in codes v1"
 )
+
+// failBackoff is the wait before the next guess after n wrong ones (index n).
+var failBackoff = []time.Duration{0, 0, 0, 30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute,
+	8 * time.Minute, 16 * time.Minute, 32 * time.Minute}
 
 var (
 	codePerPhone = cache.Limit{Burst: 3, Period: 10 * time.Minute}
@@ -37,19 +50,71 @@ var (
 // which, so guessing learns nothing.
 var ErrBadCode = errors.New("snapify: sign-in code is wrong or expired")
 
-// checkCode compares the stored hash, counts the attempt and deletes the code when it is used
-// or its guesses are spent, all inside Redis so two parallel guesses cannot both count as one.
-var checkCode = cache.NewScript(`
-local h = redis.call('HGET', KEYS[1], 'hash')
-if not h then return 0 end
-local n = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
-if h == ARGV[1] then redis.call('DEL', KEYS[1]) return 1 end
-if n >= tonumber(ARGV[2]) then redis.call('DEL', KEYS[1]) end
-return 0`)
+// CodeWaitError refuses a guess without looking at it: the number is locked for the day
+// (Locked) or must wait out its backoff. Wait is how long.
+type CodeWaitError struct {
+	Locked bool
+	Wait   time.Duration
+}
 
-func codeHash(phone rules.Phone, code string) string {
-	h := sha256.Sum256([]byte(phone.E164() + ":" + code))
-	return hex.EncodeToString(h[:])
+func (e *CodeWaitError) Error() string {
+	if e.Locked {
+		return "snapify: too many wrong sign-in codes for this number today"
+	}
+	return "snapify: wait before trying another sign-in code"
+}
+
+// takeGuess admits one guess, atomically: it refuses a locked or backing-off number, counts
+// the guess against the code's attempts, and counts it as a failure in advance (returned when
+// the code turns out right), so parallel guesses cannot slip past the count. It returns
+// {1, stored MAC, attempt} for a guess to compare, {0} when there is no live code, {-1, ms}
+// when locked and {-2, ms} when the number must wait.
+var takeGuess = cache.NewScript(`
+local n = tonumber(redis.call('HGET', KEYS[2], 'n') or '0')
+if n >= tonumber(ARGV[2]) then return {-1, redis.call('PTTL', KEYS[2])} end
+if n > 0 then
+  local ready = tonumber(redis.call('HGET', KEYS[2], 'last') or '0') + tonumber(ARGV[5 + n] or ARGV[#ARGV])
+  if tonumber(ARGV[1]) < ready then return {-2, ready - tonumber(ARGV[1])} end
+end
+local h = redis.call('HGET', KEYS[1], 'hash')
+if not h then return {0} end
+local a = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+if a > tonumber(ARGV[4]) then redis.call('DEL', KEYS[1]) return {0} end
+redis.call('HINCRBY', KEYS[2], 'n', 1)
+redis.call('HSET', KEYS[2], 'last', ARGV[1])
+if redis.call('TTL', KEYS[2]) < 0 then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
+return {1, h, a}`)
+
+// spendCode uses a code the caller found right: it deletes it (only one of two parallel right
+// guesses wins) and takes back the failure takeGuess counted in advance.
+var spendCode = cache.NewScript(`
+if redis.call('HGET', KEYS[1], 'hash') ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+if redis.call('HINCRBY', KEYS[2], 'n', -1) <= 0 then redis.call('DEL', KEYS[2]) end
+return 1`)
+
+// codeMACKey derives the key sign-in codes are MACed with. A plain hash of phone and code
+// would give anyone who reads Redis the live code in a million tries; a keyed MAC does not.
+// The platform keyring offers no MAC or derivation, so the key is derived here with HKDF from
+// its primary key as configured (ALORIG_ENCRYPTION_KEYS, required in production).
+func codeMACKey(keys string) ([]byte, bool) {
+	primary, _, _ := strings.Cut(strings.TrimSpace(keys), ",")
+	if primary = strings.TrimSpace(primary); primary == "" {
+		k := make([]byte, 32)
+		_, _ = rand.Read(k)
+		return k, false
+	}
+	k, err := hkdf.Key(sha256.New, []byte(primary), nil, codeMACDomain, 32)
+	if err != nil {
+		panic(err) // only for lengths HKDF cannot produce; 32 bytes always can
+	}
+	return k, true
+}
+
+func (m *Module) codeMAC(phone rules.Phone, code string) string {
+	h := hmac.New(sha256.New, m.codeKey)
+	h.Write([]byte(phone.E164() + ":" + code))
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 func newCode() string {
@@ -57,15 +122,19 @@ func newCode() string {
 	return fmt.Sprintf("%06d", n.Int64())
 }
 
+func codeKeys(phone rules.Phone) []string {
+	return []string{"signin:" + phone.E164(), "signin-fails:" + phone.E164()}
+}
+
 // SendSignInCode creates a code for phone and sends it on WhatsApp. Without WhatsApp
 // configured it returns the code and whatsapp.ErrNotConfigured, and the caller decides whether
-// it may be shown (development only).
+// it may be shown (development only). The number's count of wrong guesses is left alone.
 func (m *Module) SendSignInCode(ctx context.Context, phone rules.Phone, lang string) (string, error) {
 	code := newCode()
-	key := "signin:" + phone.E164()
+	key := codeKeys(phone)[0]
 	err := m.d.KV.Pipelined(ctx, func(p *cache.Pipe) {
 		p.Del(ctx, key)
-		p.HSet(ctx, key, "hash", codeHash(phone, code), "attempts", 0)
+		p.HSet(ctx, key, "hash", m.codeMAC(phone, code), "attempts", 0)
 		p.Expire(ctx, key, codeTTL)
 	})
 	if err != nil {
@@ -82,14 +151,40 @@ func (m *Module) SendSignInCode(ctx context.Context, phone rules.Phone, lang str
 }
 
 // VerifySignInCode spends a code and returns the seller's user id, creating the user on
-// first sign-in.
+// first sign-in. A refused guess is ErrBadCode or a *CodeWaitError.
 func (m *Module) VerifySignInCode(ctx context.Context, phone rules.Phone, code string) (int64, error) {
-	ok, err := m.d.KV.Run(ctx, checkCode, []string{"signin:" + phone.E164()}, codeHash(phone, strings.TrimSpace(code)), codeAttempts)
+	keys := codeKeys(phone)
+	args := []any{m.d.Clock.Now().UnixMilli(), maxCodeFails, int(failWindow.Seconds()), codeAttempts}
+	for _, d := range failBackoff {
+		args = append(args, d.Milliseconds())
+	}
+	v, err := m.d.KV.Run(ctx, takeGuess, keys, args...)
 	if err != nil {
 		return 0, fmt.Errorf("snapify: check sign-in code: %w", err)
 	}
-	if n, _ := ok.(int64); n != 1 {
+	r, _ := v.([]any)
+	status, _ := r[0].(int64)
+	switch status {
+	case -1, -2:
+		ms, _ := r[1].(int64)
+		return 0, &CodeWaitError{Locked: status == -1, Wait: time.Duration(max(ms, 1000)) * time.Millisecond}
+	case 1:
+	default:
 		return 0, ErrBadCode
+	}
+	stored, _ := r[1].(string)
+	attempt, _ := r[2].(int64)
+	want := m.codeMAC(phone, strings.TrimSpace(code))
+	if !hmac.Equal([]byte(stored), []byte(want)) {
+		if attempt >= codeAttempts {
+			_, _ = m.d.KV.Del(ctx, keys[0])
+		}
+		return 0, ErrBadCode
+	}
+	if n, err := m.d.KV.Run(ctx, spendCode, keys, stored); err != nil {
+		return 0, fmt.Errorf("snapify: spend sign-in code: %w", err)
+	} else if n, _ := n.(int64); n != 1 {
+		return 0, ErrBadCode // a parallel guess spent it first
 	}
 	now := m.d.Clock.Now()
 	var id int64
@@ -191,6 +286,16 @@ func (m *Module) signInRoutes(g *echo.Group) {
 		uid, err := m.VerifySignInCode(ctx, req.parsed, req.Code)
 		if errors.Is(err, ErrBadCode) {
 			return web.Unauthorized("the code is wrong or has expired; ask for a new one").WithCode("BAD_CODE")
+		}
+		var wait *CodeWaitError
+		if errors.As(err, &wait) {
+			code, detail := "SIGNIN_BACKOFF", "too many wrong codes for this number; wait before trying again"
+			if wait.Locked {
+				code, detail = "SIGNIN_LOCKED", fmt.Sprintf("%d wrong codes for this number in 24 hours; sign-in is locked until the day is over", maxCodeFails)
+			}
+			p := web.NewProblem(http.StatusTooManyRequests, detail).WithCode(code)
+			p.RetryAfter = max(1, int(wait.Wait.Seconds()+0.999))
+			return p
 		}
 		if err != nil {
 			return err

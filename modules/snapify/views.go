@@ -1,7 +1,11 @@
 package snapify
 
 import (
+	"net/url"
 	"strings"
+
+	"github.com/alorig/alorig/shared/web"
+	"github.com/labstack/echo/v4"
 
 	"github.com/alorig/alorig/modules/snapify/rules"
 	sv "github.com/alorig/alorig/views/snapify"
@@ -31,27 +35,47 @@ func (st site) abs(p string) string {
 	return st.origin + p
 }
 
-// canonicalBase is the store's one address for search engines: its own domain when it has
-// one, so the snapify.pk copy does not compete with it.
+// canonicalBase is the store's one address for search engines: its own domain when one is
+// active, so the snapify.pk copy does not compete with it.
 func (m *Module) canonicalBase(s *Store, st site) string {
-	if s.CustomDomain != nil && s.Tier == "pro" {
-		return "https://" + *s.CustomDomain
+	if d := s.ActiveDomain(); d != "" {
+		return m.customOrigin(d)
 	}
 	if st.custom {
 		return st.origin
 	}
-	return m.platformOrigin(st.origin) + "/" + s.Slug
+	return st.origin + "/" + s.Slug
 }
 
-// platformOrigin is snapify.pk's public origin: the configured one, else the request's.
-func (m *Module) platformOrigin(requestOrigin string) string {
+// Origins on pages are never taken from the request: pages are cached per canonical host, so
+// a Host header with a port or other letter case would otherwise write its own origin into a
+// page every later buyer gets. The configured public URL (ALORIG_SNAPIFY_PUBLIC_URL) gives
+// snapify's origin and the scheme of every origin; without one the scheme is https and
+// snapify's host the canonical form of the one the request reached (one of a fixed set).
+
+// platformOrigin is snapify's public origin. c is the request, or nil outside one.
+func (m *Module) platformOrigin(c echo.Context) string {
 	if u := strings.TrimRight(m.d.Config.Snapify.PublicBaseURL, "/"); u != "" {
 		return u
 	}
-	if requestOrigin != "" {
-		return requestOrigin
+	if c != nil {
+		if h := web.CanonicalHost(c.Request().Host); m.isOwnHost(h) {
+			return m.publicScheme() + "://" + h
+		}
 	}
 	return "https://snapify.pk"
+}
+
+// customOrigin is the origin of a store's own domain (a canonical host: lower case, no port).
+func (m *Module) customOrigin(domain string) string { return m.publicScheme() + "://" + domain }
+
+// publicScheme is the configured public URL's scheme, else https (custom domains are always
+// given certificates).
+func (m *Module) publicScheme() string {
+	if u, err := url.Parse(m.d.Config.Snapify.PublicBaseURL); err == nil && u.Scheme == "http" {
+		return "http"
+	}
+	return "https"
 }
 
 func (m *Module) image(p Picture, st site) sv.Image {
