@@ -246,6 +246,26 @@ func TestKeyRevocationAndDailyQuota(t *testing.T) {
 	require.Equal(t, http.StatusUnauthorized, res.StatusCode)
 }
 
+// A key revoked outside this process (another replica, billing, SQL through the accounts
+// service) is refused on its next request, although the module still holds it as verified.
+func TestKeyRevokedElsewhereIsRefusedAtOnce(t *testing.T) {
+	t.Parallel()
+	env, _ := start(t)
+	tok := register(t, env)
+	key := newKey(t, env, tok, "developer")
+	path := "/api/v1/hours?" + lahore + "&date=2026-03-13"
+	res, body := env.Do("GET", host, path, apiKey(key), "")
+	require.Equal(t, 200, res.StatusCode, body)
+
+	d := env.Mounted("astrotiming").Deps
+	var keyID, userID int64
+	require.NoError(t, d.DB.NewRaw("SELECT id, user_id FROM api_keys").Scan(context.Background(), &keyID, &userID))
+	require.NoError(t, d.Accounts.RevokeAPIKey(context.Background(), userID, keyID))
+	res, body = env.Do("GET", host, path, apiKey(key), "")
+	require.Equal(t, http.StatusUnauthorized, res.StatusCode, body)
+	require.Contains(t, body, "INVALID_API_KEY")
+}
+
 func TestWithoutEphemeris(t *testing.T) {
 	t.Parallel()
 	env, _ := start(t, testkit.WithEnv("ALORIG_EPHE_PATH", t.TempDir()))

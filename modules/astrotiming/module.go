@@ -33,14 +33,13 @@ const SessionPerMinute = 120
 
 // Module is AstroTiming.
 type Module struct {
-	d       platform.Deps
-	eng     *engine.Engine // nil when the ephemeris files did not open
-	ephErr  error
-	gcal    *gcal.Client
-	hook    *webhookSender
-	keys    *keyCache
-	local   localHours
-	charger *charger
+	d      platform.Deps
+	eng    *engine.Engine // nil when the ephemeris files did not open
+	ephErr error
+	gcal   *gcal.Client
+	hook   *webhookSender
+	keys   *auth.APIKeyGate
+	local  localHours
 }
 
 // New builds the module. The ephemeris is opened once; when its files are missing the module
@@ -50,8 +49,7 @@ func New(d platform.Deps) (platform.Module, error) {
 	if timeout <= 0 {
 		timeout = 10 * time.Second
 	}
-	m := &Module{d: d, hook: newWebhookSender(timeout), keys: newKeyCache(d.Accounts, d.Clock.Now)}
-	m.charger = newCharger(m)
+	m := &Module{d: d, hook: newWebhookSender(timeout), keys: d.Accounts.NewAPIKeyGate(KeyCacheTTL)}
 	eph, err := ephemeris.Open(d.Config.EphePath)
 	if err != nil {
 		m.ephErr = fmt.Errorf("ephemeris at %q: %w", d.Config.EphePath, err)
@@ -73,7 +71,7 @@ func (m *Module) Name() string { return "astrotiming" }
 
 // Close stops the goroutines that batch API key charges.
 func (m *Module) Close(context.Context) error {
-	m.charger.stop()
+	m.keys.Close()
 	return nil
 }
 
@@ -123,7 +121,7 @@ func (m *Module) Web(e *echo.Echo) {
 		return c.JSONBlob(http.StatusOK, openAPIDocument)
 	})
 	e.GET("/calendar/:token", m.icsFeed)
-	auth.Routes(e.Group("/api/v1/auth", m.purgeKeysOnRevoke), m.d.Accounts, Tiers)
+	auth.Routes(e.Group("/api/v1/auth"), m.d.Accounts, Tiers)
 
 	api := e.Group("/api/v1", m.requireCaller)
 	api.GET("/hours", m.getHours)

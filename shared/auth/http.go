@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"errors"
 	"math"
 	"net/http"
@@ -98,41 +99,91 @@ func RequireUser(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // RequireAPIKey authenticates X-API-Key, charges its rate and quota, and sets the
-// X-RateLimit-* headers; 429 with Retry-After when spent.
+// X-RateLimit-* headers; 429 with Retry-After when spent. Every request asks the database and
+// Redis on its own; a busy API uses an APIKeyGate (NewAPIKeyGate), whose Middleware is this
+// with verified keys kept in memory and charges batched.
 func (s *Service) RequireAPIKey() echo.MiddlewareFunc {
+	return requireKey(func(c echo.Context) (*APIKey, error) {
+		return admit(c, s.AuthenticateAPIKey, s.ChargeAPIKey, nil)
+	})
+}
+
+// Middleware answers 401 without a valid X-API-Key, else admits the request as Admit does.
+func (g *APIKeyGate) Middleware() echo.MiddlewareFunc { return requireKey(g.Admit) }
+
+// Admit verifies the request's X-API-Key and charges it: the key, or the answer to return (401
+// INVALID_API_KEY, 429 RATE_LIMITED with Retry-After). The X-RateLimit-* headers are set
+// either way, and CurrentAPIKey gives the key to the handlers. A module that also admits
+// signed-in users calls it only when the header is present.
+func (g *APIKeyGate) Admit(c echo.Context) (*APIKey, error) {
+	return admit(c, g.Authenticate, g.Charge, g.forget)
+}
+
+func requireKey(admitFn func(echo.Context) (*APIKey, error)) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			k, err := s.AuthenticateAPIKey(c.Request().Context(), c.Request().Header.Get("X-API-Key"))
-			if errors.Is(err, ErrInvalidKey) {
-				return web.Unauthorized("send a valid key in the X-API-Key header").WithCode("INVALID_API_KEY")
-			}
-			if err != nil {
+			if _, err := admitFn(c); err != nil {
 				return err
 			}
-			q, err := s.ChargeAPIKey(c.Request().Context(), k)
-			if err != nil {
-				return err
-			}
-			h := c.Response().Header()
-			limit, remaining, reset := q.Limit, q.Remaining, q.Reset
-			if q.Reason == "daily" {
-				limit, remaining, reset = k.DailyQuota, 0, q.RetryAfter
-			}
-			h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
-			h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
-			h.Set("X-RateLimit-Reset", strconv.Itoa(ceilSeconds(reset)))
-			if !q.Allowed {
-				p := web.NewProblem(http.StatusTooManyRequests, "per-minute rate limit reached for this key")
-				if q.Reason == "daily" {
-					p.Detail = "daily quota of this key is used up; it resets at 00:00 UTC"
-				}
-				p.RetryAfter = max(1, ceilSeconds(q.RetryAfter))
-				return p.WithCode("RATE_LIMITED")
-			}
-			c.Set(ctxAPIKey, k)
 			return next(c)
 		}
 	}
+}
+
+// admit is the one path of a keyed request: verify, charge, headers, answer. forget (may be
+// nil) drops a key that the charge found revoked from the caller's memory.
+func admit(c echo.Context, verify func(context.Context, string) (*APIKey, error),
+	charge func(context.Context, *APIKey) (Quota, error), forget func(string)) (*APIKey, error) {
+	ctx := c.Request().Context()
+	presented := c.Request().Header.Get("X-API-Key")
+	invalid := web.Unauthorized("send a valid key in the X-API-Key header").WithCode("INVALID_API_KEY")
+	k, err := verify(ctx, presented)
+	if errors.Is(err, ErrInvalidKey) {
+		return nil, invalid
+	}
+	if err != nil {
+		return nil, err
+	}
+	q, err := charge(ctx, k)
+	if errors.Is(err, ErrInvalidKey) {
+		if forget != nil {
+			forget(presented)
+		}
+		return nil, invalid
+	}
+	if err != nil {
+		return nil, err
+	}
+	limit, remaining, reset := q.Limit, q.Remaining, q.Reset
+	if q.Reason == "daily" {
+		limit, remaining, reset = k.DailyQuota, 0, q.RetryAfter
+	}
+	detail := "per-minute rate limit reached for this key"
+	if q.Reason == "daily" {
+		detail = "daily quota of this key is used up; it resets at 00:00 UTC"
+	}
+	if err := RateLimitAnswer(c, q.Allowed, limit, remaining, reset, q.RetryAfter, detail); err != nil {
+		return nil, err
+	}
+	c.Set(ctxAPIKey, k)
+	return k, nil
+}
+
+// RateLimitAnswer writes X-RateLimit-Limit, -Remaining and -Reset (whole seconds, rounded up)
+// and, when the request is not allowed, returns the 429 RATE_LIMITED problem with detail and
+// Retry-After (at least 1 s). The API key gate uses it, and so do a module's other limits
+// (a signed-in user's rate), so every limited answer looks the same.
+func RateLimitAnswer(c echo.Context, allowed bool, limit, remaining int, reset, retryAfter time.Duration, detail string) error {
+	h := c.Response().Header()
+	h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
+	h.Set("X-RateLimit-Reset", strconv.Itoa(ceilSeconds(reset)))
+	if allowed {
+		return nil
+	}
+	p := web.NewProblem(http.StatusTooManyRequests, detail)
+	p.RetryAfter = max(1, ceilSeconds(retryAfter))
+	return p.WithCode("RATE_LIMITED")
 }
 
 func ceilSeconds(d time.Duration) int { return int(math.Ceil(d.Seconds())) }
