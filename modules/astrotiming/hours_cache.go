@@ -8,10 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/alorig/alorig/modules/astrotiming/engine"
+	"github.com/alorig/alorig/shared/cache"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -35,42 +35,25 @@ func hoursKey(q HoursQuery) string {
 	return "hours:v1:" + q.Date.String() + ":" + LocationHash(q.Place)
 }
 
-// localHours is a small in-process layer in front of Redis. A day's hours never change, so
-// entries need no expiry; the map is emptied when it reaches localHoursMax entries. Redis
-// remains the shared cache across processes (and the nightly job warms it).
-type localHours struct {
-	mu sync.RWMutex
-	m  map[string][]byte
-}
-
+// localHoursMax bounds the in-process layer in front of Redis (cache.Local, least recently used
+// out). A day's hours never change, so entries live as long as Redis keeps them; Redis remains
+// the shared cache across processes (and the nightly job warms it).
 const localHoursMax = 4096
 
-func (l *localHours) get(k string) ([]byte, bool) {
-	l.mu.RLock()
-	b, ok := l.m[k]
-	l.mu.RUnlock()
-	return b, ok
-}
-
-func (l *localHours) put(k string, b []byte) {
-	l.mu.Lock()
-	if l.m == nil || len(l.m) >= localHoursMax {
-		l.m = make(map[string][]byte, 64)
-	}
-	l.m[k] = b
-	l.mu.Unlock()
+func newLocalHours(now func() time.Time) *cache.Local[string, []byte] {
+	return cache.NewLocal[string, []byte](localHoursMax, HoursTTL, now)
 }
 
 // hoursJSON answers a day's hours from the in-process layer, then Redis, computing and storing
 // them on a miss.
 func (m *Module) hoursJSON(ctx context.Context, q HoursQuery) ([]byte, error) {
 	key := hoursKey(q)
-	if b, ok := m.local.get(key); ok {
+	if b, ok := m.local.Get(key); ok {
 		return b, nil
 	}
 	b, err := m.d.KV.GetBytes(ctx, key)
 	if err == nil {
-		m.local.put(key, b)
+		m.local.Set(key, b)
 		return b, nil
 	}
 	if !errors.Is(err, redis.Nil) {
@@ -91,6 +74,6 @@ func (m *Module) hoursJSON(ctx context.Context, q HoursQuery) ([]byte, error) {
 	if err := m.d.KV.Set(ctx, key, b, HoursTTL); err != nil {
 		m.d.Log.Warn("astrotiming: hours cache write failed", "err", err)
 	}
-	m.local.put(key, b)
+	m.local.Set(key, b)
 	return b, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/alorig/alorig/modules/astrotiming/engine"
 	"github.com/alorig/alorig/modules/astrotiming/gcal"
 	"github.com/alorig/alorig/shared/auth"
+	"github.com/alorig/alorig/shared/cache"
 	"github.com/alorig/alorig/shared/ephemeris"
 	"github.com/alorig/alorig/shared/platform"
 	"github.com/alorig/alorig/shared/secret"
@@ -39,7 +40,7 @@ type Module struct {
 	gcal   *gcal.Client
 	hook   *webhookSender
 	keys   *auth.APIKeyGate
-	local  localHours
+	local  *cache.Local[string, []byte] // hours JSON by hoursKey, in front of Redis
 }
 
 // New builds the module. The ephemeris is opened once; when its files are missing the module
@@ -49,7 +50,8 @@ func New(d platform.Deps) (platform.Module, error) {
 	if timeout <= 0 {
 		timeout = 10 * time.Second
 	}
-	m := &Module{d: d, hook: newWebhookSender(timeout), keys: d.Accounts.NewAPIKeyGate(KeyCacheTTL)}
+	m := &Module{d: d, hook: newWebhookSender(timeout), keys: d.Accounts.NewAPIKeyGate(KeyCacheTTL),
+		local: newLocalHours(d.Clock.Now)}
 	eph, err := ephemeris.Open(d.Config.EphePath)
 	if err != nil {
 		m.ephErr = fmt.Errorf("ephemeris at %q: %w", d.Config.EphePath, err)
