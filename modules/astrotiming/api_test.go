@@ -144,11 +144,25 @@ func TestBadInputNamesTheField(t *testing.T) {
 	})
 }
 
+// The plans are fixed: a lookup hands out a value, so nothing can change a plan at run time.
+func TestTiersArePinned(t *testing.T) {
+	t.Parallel()
+	want := map[string][2]int{"free": {60, 1_000}, "developer": {600, 50_000}, "premium": {3_000, 500_000}}
+	for name, limits := range want {
+		tier := tierOf(t, name)
+		require.Equal(t, limits, [2]int{tier.PerMinute, tier.DailyQuota}, name)
+		tier.PerMinute = 1
+		require.Equal(t, limits[0], tierOf(t, name).PerMinute, "a changed copy leaves the plan as it is")
+	}
+	_, ok := astrotiming.Tier("gold")
+	require.False(t, ok)
+}
+
 func TestRateLimitAndQuota(t *testing.T) {
 	t.Parallel()
 	env, _ := start(t)
 	k := apiKey(newKey(t, env, register(t, env), "free"))
-	free := astrotiming.Tiers["free"]
+	free := tierOf(t, "free")
 	path := "/api/v1/hours?" + lahore + "&date=2026-03-13"
 	var last *http.Response
 	for i := 0; i < free.PerMinute; i++ {
@@ -358,7 +372,7 @@ func TestConcurrentChargesAreExact(t *testing.T) {
 	for c := range codes {
 		count[c]++
 	}
-	free := astrotiming.Tiers["free"].PerMinute
+	free := tierOf(t, "free").PerMinute
 	require.Equal(t, map[int]int{200: 2 * free, 429: 2 * (perKey - free)}, count)
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/alorig/alorig/modules/astrotiming"
+	"github.com/alorig/alorig/shared/auth"
 	"github.com/alorig/alorig/shared/platform"
 	"github.com/alorig/alorig/shared/testkit"
 	"github.com/stretchr/testify/require"
@@ -56,7 +57,7 @@ func newKey(t *testing.T, env *testkit.Env, token, tier string) string {
 	require.NoError(t, json.Unmarshal([]byte(body), &out))
 	require.NotEmpty(t, out.Key)
 	if tier != "free" {
-		require.NoError(t, env.Mounted("astrotiming").Deps.Accounts.SetAPIKeyTier(context.Background(), out.APIKey.ID, astrotiming.Tiers[tier]))
+		require.NoError(t, env.Mounted("astrotiming").Deps.Accounts.SetAPIKeyTier(context.Background(), out.APIKey.ID, tierOf(t, tier)))
 	}
 	return out.Key
 }
@@ -71,4 +72,12 @@ func decode[T any](t testing.TB, body string) T {
 	var v T
 	require.NoError(t, json.Unmarshal([]byte(body), &v), body)
 	return v
+}
+
+// tierOf is the module's plan called name.
+func tierOf(t testing.TB, name string) auth.Tier {
+	t.Helper()
+	tier, ok := astrotiming.Tier(name)
+	require.True(t, ok, "no tier %q", name)
+	return tier
 }

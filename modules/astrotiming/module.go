@@ -7,6 +7,7 @@ package astrotiming
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"time"
 
@@ -22,12 +23,22 @@ import (
 	"github.com/riverqueue/river"
 )
 
-// Tiers are the developer API plans: per-minute rate (GCRA) and daily quota (UTC day).
-var Tiers = map[string]auth.Tier{
+// tiers are the developer API plans: per-minute rate (GCRA) and daily quota (UTC day). The
+// table is read through Tier and tierTable, so no caller can change a plan at run time.
+var tiers = map[string]auth.Tier{
 	"free":      {Name: "free", PerMinute: 60, DailyQuota: 1_000},
 	"developer": {Name: "developer", PerMinute: 600, DailyQuota: 50_000},
 	"premium":   {Name: "premium", PerMinute: 3_000, DailyQuota: 500_000},
 }
+
+// Tier is the plan called name.
+func Tier(name string) (auth.Tier, bool) {
+	t, ok := tiers[name]
+	return t, ok
+}
+
+// tierTable is a copy of the plans, for the account endpoints that issue keys.
+func tierTable() map[string]auth.Tier { return maps.Clone(tiers) }
 
 // SessionPerMinute limits API calls made with a signed-in session instead of a key.
 const SessionPerMinute = 120
@@ -123,7 +134,7 @@ func (m *Module) Web(e *echo.Echo) {
 		return c.JSONBlob(http.StatusOK, openAPIDocument)
 	})
 	e.GET("/calendar/:token", m.icsFeed)
-	auth.Routes(e.Group("/api/v1/auth"), m.d.Accounts, Tiers)
+	auth.Routes(e.Group("/api/v1/auth"), m.d.Accounts, tierTable())
 
 	api := e.Group("/api/v1", m.requireCaller)
 	api.GET("/hours", m.getHours)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,8 +16,8 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// Cities are the picker's places; Lahore is the default page.
-var Cities = []views.City{
+// cities are the picker's places; Lahore is the default page.
+var cities = []views.City{
 	{Name: "Lahore", Lat: "31.5497", Lng: "74.3436", TZ: "Asia/Karachi"},
 	{Name: "Karachi", Lat: "24.8607", Lng: "67.0011", TZ: "Asia/Karachi"},
 	{Name: "Islamabad", Lat: "33.6844", Lng: "73.0479", TZ: "Asia/Karachi"},
@@ -45,10 +46,10 @@ func (m *Module) pages(e *echo.Echo) {
 // dayPage is the consumer view: ?city= or ?lat=&lng=&tz= (Lahore by default) and ?activity=.
 func (m *Module) dayPage(c echo.Context) error {
 	q := c.QueryParams()
-	city := Cities[0]
+	city := cities[0]
 	name := city.Name
 	if pick := q.Get("city"); pick != "" {
-		for _, ct := range Cities {
+		for _, ct := range cities {
 			if strings.EqualFold(ct.Name, pick) {
 				city, name = ct, ct.Name
 			}
@@ -65,7 +66,7 @@ func (m *Module) dayPage(c echo.Context) error {
 			return err
 		}
 	}
-	page := views.Day{Place: name, Lat: city.Lat, Lng: city.Lng, TZ: city.TZ, Cities: Cities}
+	page := views.Day{Place: name, Lat: city.Lat, Lng: city.Lng, TZ: city.TZ, Cities: slices.Clone(cities)}
 	actKey := q.Get("activity")
 	if actKey == "" {
 		actKey = DefaultActivity

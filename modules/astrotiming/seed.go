@@ -49,7 +49,7 @@ func (m *Module) Seed(ctx context.Context) error {
 		return fmt.Errorf("astrotiming: seed demo key: %w", err)
 	}
 	if keys == 0 {
-		plain, _, err := m.d.Accounts.CreateAPIKey(ctx, uid, "demo", Tiers["developer"])
+		plain, _, err := m.d.Accounts.CreateAPIKey(ctx, uid, "demo", tiers["developer"])
 		if err != nil {
 			return fmt.Errorf("astrotiming: seed demo key: %w", err)
 		}
