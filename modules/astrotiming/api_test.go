@@ -318,7 +318,10 @@ func TestSavedLocationsCRUD(t *testing.T) {
 		{Name: "get", Host: host, Path: "/api/v1/locations/1", Header: a, Status: 200, Contains: []string{`"lat":31.52`}},
 		{Name: "other user cannot delete", Method: "DELETE", Host: host, Path: "/api/v1/locations/1", Header: bearer(other), Status: 404},
 		{Name: "delete", Method: "DELETE", Host: host, Path: "/api/v1/locations/1", Header: a, Status: 204},
-		{Name: "gone", Host: host, Path: "/api/v1/locations/1", Header: a, Status: 404},
+		{Name: "gone", Host: host, Path: "/api/v1/locations/1", Header: a, Status: 404, Contains: []string{"no such location"}},
+		{Name: "a malformed id reads like a missing one", Host: host, Path: "/api/v1/locations/1x", Header: a, Status: 404, Contains: []string{"no such location"}},
+		{Name: "malformed schedule entry id", Method: "DELETE", Host: host, Path: "/api/v1/schedule/-1", Header: a, Status: 404, Contains: []string{"no such schedule entry"}},
+		{Name: "malformed webhook id", Method: "DELETE", Host: host, Path: "/api/v1/webhooks/+7", Header: a, Status: 404, Contains: []string{"no such webhook"}},
 		{Name: "home", Method: "PUT", Host: host, Path: "/api/v1/home", Header: a, Body: `{"lat":31.5497,"lng":74.3436,"tz":"Asia/Karachi"}`, Status: 200},
 		{Name: "home read", Host: host, Path: "/api/v1/home", Header: a, Status: 200, Contains: []string{`"tz":"Asia/Karachi"`}},
 	})

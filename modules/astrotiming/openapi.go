@@ -40,7 +40,9 @@ func buildOpenAPI() []byte {
 	opBody := func(summary, resp string) map[string]any {
 		return map[string]any{"summary": summary, "requestBody": body, "responses": ok(resp)}
 	}
-	idParam := []any{map[string]any{"name": "id", "in": "path", "required": true, "schema": map[string]any{"type": "integer"}}}
+	idParam := func(name string) []any {
+		return []any{map[string]any{"name": name, "in": "path", "required": true, "schema": map[string]any{"type": "integer"}}}
+	}
 	doc := map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{"title": "AstroTiming API", "version": "1.0.0",
@@ -71,20 +73,20 @@ func buildOpenAPI() []byte {
 			"/api/v1/schedule": map[string]any{
 				"post": opBody("Place activities in a conflict-free schedule: {lat,lng,tz,from,days,items:[{id,activity,duration_minutes,priority,preferred_window}],save}", "schedule"),
 				"get":  op("Saved schedule entries", nil, "entries")},
-			"/api/v1/schedule/check":  map[string]any{"post": opBody("Conflict check: score planned entries {lat,lng,tz,lookahead_days,entries:[{id,activity,start,end}]} or your stored ones {saved:true}; overlaps and better slots", "entries")},
-			"/api/v1/schedule/{id}":   map[string]any{"delete": op("Delete a saved entry", idParam, "no content")},
-			"/api/v1/locations":       map[string]any{"get": op("Saved locations", nil, "locations"), "post": opBody("Save a location {name,lat,lng,tz}", "location")},
-			"/api/v1/locations/{id}":  map[string]any{"get": op("One location", idParam, "location"), "put": map[string]any{"summary": "Replace a location", "parameters": idParam, "requestBody": body, "responses": ok("location")}, "delete": op("Delete a location", idParam, "no content")},
-			"/api/v1/home":            map[string]any{"get": op("Your home location", nil, "home"), "put": opBody("Set your home location {lat,lng,tz} (daily briefing)", "home")},
-			"/api/v1/briefing":        map[string]any{"get": op("Your latest daily briefing", nil, "briefing")},
-			"/api/v1/webhooks":        map[string]any{"post": opBody("Developer keys: signed POSTs when optimal windows start {url,activity,lat,lng,tz,min_score,days,limit}", "webhook and its secret (once)"), "get": op("Your webhooks", nil, "webhooks")},
-			"/api/v1/webhooks/{id}":   map[string]any{"delete": op("Disable a webhook", idParam, "no content")},
-			"/api/v1/calendar/ics":    map[string]any{"post": opBody("Premium: issue a secret ICS feed URL", "url")},
-			"/api/v1/calendar/google": map[string]any{"put": opBody("Premium: link Google Calendar {calendar_id,access_token,refresh_token,expires_at}", "linked")},
-			"/api/v1/auth/register":   map[string]any{"post": map[string]any{"summary": "Create an account {email,password}", "security": []any{}, "requestBody": body, "responses": ok("user and Bearer token")}},
-			"/api/v1/auth/login":      map[string]any{"post": map[string]any{"summary": "Sign in {email,password}", "security": []any{}, "requestBody": body, "responses": ok("user and Bearer token")}},
-			"/api/v1/auth/keys":       map[string]any{"post": opBody("Create an API key {name,tier: free|developer|premium}", "the key (shown once)"), "get": op("Your keys", nil, "api_keys")},
-			"/api/v1/auth/keys/{id}":  map[string]any{"delete": op("Revoke a key", idParam, "no content")},
+			"/api/v1/schedule/check":               map[string]any{"post": opBody("Conflict check: score planned entries {lat,lng,tz,lookahead_days,entries:[{id,activity,start,end}]} or your stored ones {saved:true}; overlaps and better slots", "entries")},
+			"/api/v1/schedule/{schedule_entry_id}": map[string]any{"delete": op("Delete a saved entry", idParam("schedule_entry_id"), "no content")},
+			"/api/v1/locations":                    map[string]any{"get": op("Saved locations", nil, "locations"), "post": opBody("Save a location {name,lat,lng,tz}", "location")},
+			"/api/v1/locations/{location_id}":      map[string]any{"get": op("One location", idParam("location_id"), "location"), "put": map[string]any{"summary": "Replace a location", "parameters": idParam("location_id"), "requestBody": body, "responses": ok("location")}, "delete": op("Delete a location", idParam("location_id"), "no content")},
+			"/api/v1/home":                         map[string]any{"get": op("Your home location", nil, "home"), "put": opBody("Set your home location {lat,lng,tz} (daily briefing)", "home")},
+			"/api/v1/briefing":                     map[string]any{"get": op("Your latest daily briefing", nil, "briefing")},
+			"/api/v1/webhooks":                     map[string]any{"post": opBody("Developer keys: signed POSTs when optimal windows start {url,activity,lat,lng,tz,min_score,days,limit}", "webhook and its secret (once)"), "get": op("Your webhooks", nil, "webhooks")},
+			"/api/v1/webhooks/{webhook_id}":        map[string]any{"delete": op("Disable a webhook", idParam("webhook_id"), "no content")},
+			"/api/v1/calendar/ics":                 map[string]any{"post": opBody("Premium: issue a secret ICS feed URL", "url")},
+			"/api/v1/calendar/google":              map[string]any{"put": opBody("Premium: link Google Calendar {calendar_id,access_token,refresh_token,expires_at}", "linked")},
+			"/api/v1/auth/register":                map[string]any{"post": map[string]any{"summary": "Create an account {email,password}", "security": []any{}, "requestBody": body, "responses": ok("user and Bearer token")}},
+			"/api/v1/auth/login":                   map[string]any{"post": map[string]any{"summary": "Sign in {email,password}", "security": []any{}, "requestBody": body, "responses": ok("user and Bearer token")}},
+			"/api/v1/auth/keys":                    map[string]any{"post": opBody("Create an API key {name,tier: free|developer|premium}", "the key (shown once)"), "get": op("Your keys", nil, "api_keys")},
+			"/api/v1/auth/keys/{id}":               map[string]any{"delete": op("Revoke a key", idParam("id"), "no content")},
 		},
 	}
 	b, err := json.Marshal(doc)

@@ -67,14 +67,6 @@ func (in *LocationInput) Validate() []web.FieldError {
 	return errs
 }
 
-func pathID(c echo.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, web.NotFound("no such item")
-	}
-	return id, nil
-}
-
 func locationByID(ctx context.Context, db bun.IDB, userID, id int64) (*SavedLocation, error) {
 	l := new(SavedLocation)
 	err := db.NewSelect().Model(l).Where("id = ?", id).Where("user_id = ?", userID).Scan(ctx)
@@ -127,7 +119,7 @@ func (m *Module) createLocation(c echo.Context) error {
 }
 
 func (m *Module) getLocation(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := web.PathID(c, "location_id")
 	if err != nil {
 		return err
 	}
@@ -139,7 +131,7 @@ func (m *Module) getLocation(c echo.Context) error {
 }
 
 func (m *Module) updateLocation(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := web.PathID(c, "location_id")
 	if err != nil {
 		return err
 	}
@@ -163,7 +155,7 @@ func (m *Module) updateLocation(c echo.Context) error {
 }
 
 func (m *Module) deleteLocation(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := web.PathID(c, "location_id")
 	if err != nil {
 		return err
 	}
@@ -227,7 +219,7 @@ func (m *Module) listSchedule(c echo.Context) error {
 }
 
 func (m *Module) deleteSchedule(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := web.PathID(c, "schedule_entry_id")
 	if err != nil {
 		return err
 	}

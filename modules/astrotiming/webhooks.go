@@ -213,7 +213,7 @@ func (m *Module) listWebhooks(c echo.Context) error {
 }
 
 func (m *Module) deleteWebhook(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := web.PathID(c, "webhook_id")
 	if err != nil {
 		return err
 	}
