@@ -2,6 +2,7 @@ package platform_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/alorig/alorig/shared/platform"
 	"github.com/alorig/alorig/shared/testkit"
+	"github.com/alorig/alorig/shared/web"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
 )
@@ -49,4 +51,47 @@ func TestAdminServesMetricsAndRiverUIBehindItsToken(t *testing.T) {
 	code, body = get("/riverui/psydge/", "s3cret")
 	require.Equal(t, 200, code)
 	require.Contains(t, body, "<html")
+}
+
+// checked is a module whose outside service is down: its check fails with a detail that only
+// the machine's own callers may read.
+type checked struct{ surfaced }
+
+func (checked) Checks() []web.Check {
+	return []web.Check{{Module: "psydge", Name: "broker", Optional: true,
+		Run: func(context.Context) error { return errors.New("dial tcp 10.0.0.7:443: connection refused") }}}
+}
+
+// The admin listener answers /readyz with each check's error, token or not being the only
+// gate; a public host relayed by the edge sees only ok per check.
+func TestAdminReadyzShowsEachChecksError(t *testing.T) {
+	t.Parallel()
+	env := testkit.Start(t, map[string]platform.Constructor{"psydge": func(platform.Deps) (platform.Module, error) { return checked{}, nil }})
+	h, err := env.Runtime.AdminHandler(context.Background(), prometheus.NewRegistry(), "s3cret")
+	require.NoError(t, err)
+	ready := func(h http.Handler, token string, forwarded bool) (int, string) {
+		req := httptest.NewRequest(http.MethodGet, "/readyz", nil)
+		req.Host = "psydge.com"
+		req.RemoteAddr = "127.0.0.1:5555"
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		if forwarded {
+			req.Header.Set("X-Forwarded-For", "203.0.113.9")
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code, rec.Body.String()
+	}
+	code, _ := ready(h, "", false)
+	require.Equal(t, http.StatusUnauthorized, code, "readiness details are behind the admin token")
+	code, body := ready(h, "s3cret", false)
+	require.Equal(t, http.StatusOK, code, "an optional check failing leaves the process ready: %s", body)
+	require.Contains(t, body, `"name":"broker","ok":false,"error":"dial tcp 10.0.0.7:443: connection refused"`)
+	require.Contains(t, body, `"name":"database","ok":true`)
+
+	code, body = ready(env.Runtime.Handler("web"), "", true)
+	require.Equal(t, http.StatusOK, code)
+	require.Contains(t, body, `"name":"broker","ok":false}`)
+	require.NotContains(t, body, "10.0.0.7", "a relayed caller sees no dependency details")
 }

@@ -183,16 +183,7 @@ func (rt *Runtime) CheckSchemas(ctx context.Context) error {
 // Handler builds the Host dispatcher for a surface: each mounted module's echo behind its
 // host names, hosts of registered-but-unmounted modules answering 421.
 func (rt *Runtime) Handler(surface string) http.Handler {
-	var checks []web.Check
-	for _, m := range rt.Mounted {
-		checks = append(checks,
-			web.Check{Module: m.Module.Name(), Name: "database", Run: m.DB.PingContext},
-			web.Check{Module: m.Module.Name(), Name: "redis", Run: m.KV.Ping})
-		if ch, ok := m.Module.(Checker); ok {
-			checks = append(checks, ch.Checks()...)
-		}
-	}
-	rt.platform = web.NewPlatform(checks, nil)
+	rt.platform = web.NewPlatform(rt.checks(), nil)
 	d := web.NewDispatcher(rt.platform)
 	mounted := map[string]bool{}
 	dev := !rt.Config.Production()
@@ -242,6 +233,21 @@ func (rt *Runtime) Handler(surface string) http.Handler {
 	rt.platform.SetAsk(d.ClaimedBy)
 	rt.disp = d
 	return d
+}
+
+// checks are the readiness probes of the mounted modules: each one's database and Redis, then
+// the outside services the module names (Checker).
+func (rt *Runtime) checks() []web.Check {
+	var checks []web.Check
+	for _, m := range rt.Mounted {
+		checks = append(checks,
+			web.Check{Module: m.Module.Name(), Name: "database", Run: m.DB.PingContext},
+			web.Check{Module: m.Module.Name(), Name: "redis", Run: m.KV.Ping})
+		if ch, ok := m.Module.(Checker); ok {
+			checks = append(checks, ch.Checks()...)
+		}
+	}
+	return checks
 }
 
 func (rt *Runtime) newEcho(m *Mounted) *echo.Echo {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/alorig/alorig/config"
+	"github.com/alorig/alorig/shared/web"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -87,7 +88,7 @@ func (rt *Runtime) Run(ctx context.Context, servers map[net.Listener]*http.Serve
 	return runErr
 }
 
-// AdminHandler serves /metrics and River UI for the mounted modules. When token is set, every
+// AdminHandler serves /metrics, /readyz with details, profiles and River UI for the mounted modules. When token is set, every
 // request must carry it as a Bearer token.
 func (rt *Runtime) AdminHandler(ctx context.Context, reg *prometheus.Registry, token string) (http.Handler, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -119,6 +120,10 @@ func (rt *Runtime) AdminHandler(ctx context.Context, reg *prometheus.Registry, t
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}` + "\n"))
 	})
+	// Readiness with every check's error and note: the admin listener is loopback or behind
+	// the token, so the details that public hosts keep to callers on the machine are shown
+	// here. A worker has no public listener, so this is its only /readyz.
+	mux.Handle("/readyz", web.NewPlatform(rt.checks(), nil).ReadyDetails())
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	// Profiles of the running process (CPU, heap, goroutines), behind the same token.
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
@@ -126,7 +131,7 @@ func (rt *Runtime) AdminHandler(ctx context.Context, reg *prometheus.Registry, t
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintln(w, "alorig admin: /metrics, /debug/pprof/")
+		fmt.Fprintln(w, "alorig admin: /metrics, /readyz, /debug/pprof/")
 		for _, m := range rt.Mounted {
 			fmt.Fprintf(w, "River UI: /riverui/%s/\n", m.Module.Name())
 		}
