@@ -149,10 +149,19 @@ if [ ! -f "$env_file" ]; then
 	note "config/alorig.env.example is missing: the env_file was replaced by an empty file"
 fi
 : >"$work/empty.env"
-# A local .env or exported variables must not change what CI sees.
+# A local .env or exported variables must not change what CI sees. The settings production
+# cannot start without come from compose's .env: here, marker values the checks below look
+# for in every service (the public URLs are left to their defaults).
+trusted_marker=172.30.0.0/24
+smtp_marker=smtp://validate-deploy.invalid:587
+dc_bare() {
+	env -u ALORIG_EDGE_UPSTREAM -u ALORIG_CADDY_IMAGE -u ALORIG_VERSION -u ALORIG_TRUSTED_PROXIES -u ALORIG_SMTP_URL \
+		-u ALORIG_SNAPIFY_PUBLIC_URL -u ALORIG_ASTROTIMING_PUBLIC_URL \
+		ALORIG_ENV_FILE="$env_file" ${dc_env[@]+"${dc_env[@]}"} docker-compose --env-file "$work/empty.env" -f "$compose_file" "$@"
+}
 dc() {
-	env -u ALORIG_EDGE_UPSTREAM -u ALORIG_CADDY_IMAGE -u ALORIG_VERSION \
-		ALORIG_ENV_FILE="$env_file" docker-compose --env-file "$work/empty.env" -f "$compose_file" "$@"
+	local dc_env=(ALORIG_TRUSTED_PROXIES="$trusted_marker" ALORIG_SMTP_URL="$smtp_marker")
+	dc_bare "$@"
 }
 
 # name | profiles | services `up` must start
@@ -183,6 +192,21 @@ for layout in "${layouts[@]}"; do
 		compose_ok=0
 	fi
 done
+# Without them compose must stop and say which one is missing, rather than start services that
+# production refuses (trusted proxies) or that cannot send password-reset mail (SMTP).
+for required in ALORIG_TRUSTED_PROXIES ALORIG_SMTP_URL; do
+	other=ALORIG_SMTP_URL="$smtp_marker"
+	[ "$required" = ALORIG_SMTP_URL ] && other=ALORIG_TRUSTED_PROXIES="$trusted_marker"
+	dc_env=("$other")
+	if out=$(dc_bare config -q 2>&1); then
+		fail "docker-compose config without $required in .env succeeds: every alorig service must take it from .env"
+	elif grep -q "$required" <<<"$out"; then
+		pass "docker-compose config without $required in .env stops and names it"
+	else
+		fail "docker-compose config without $required in .env fails, but does not name it: $out"
+	fi
+	unset dc_env
+done
 if [ "$compose_ok" = 1 ] && ! dc config >"$work/compose.yml" 2>"$work/compose.err"; then
 	fail "docker-compose config: $(cat "$work/compose.err")"
 	compose_ok=0
@@ -198,6 +222,7 @@ import sys, yaml
 cfg = yaml.safe_load(open(sys.argv[1]))
 services = cfg["services"]
 failures = 0
+trusted_marker, smtp_marker = sys.argv[2], sys.argv[3]
 
 def ok(msg): print("ok    " + msg)
 def bad(msg):
@@ -217,7 +242,7 @@ def mib(v):
     if v[-1] == "b": v = v[:-1]
     return float(v[:-1]) * units[v[-1]] if v[-1] in units else float(v) / (1 << 20)
 
-for line in sys.argv[2:]:
+for line in sys.argv[4:]:
     name, profiles, expected = line.split("|")
     active = set(profiles.split())
     started = {s for s, d in services.items() if not d.get("profiles") or active & set(d["profiles"])}
@@ -249,6 +274,15 @@ for s in alorig:
         bad(f"{s}: GOMEMLIMIT {env(s)['GOMEMLIMIT']} is not below mem_limit {d['mem_limit']}")
     if env(s).get("ALORIG_ENV") != "production":
         bad(f"{s}: ALORIG_ENV is {env(s).get('ALORIG_ENV')!r} after the env file is applied, want production")
+    # What production refuses to start without (config.checkProduction), and the mail that
+    # password reset needs: set by compose from .env, whatever the env file says.
+    if env(s).get("ALORIG_TRUSTED_PROXIES") != trusted_marker:
+        bad(f"{s}: ALORIG_TRUSTED_PROXIES is {env(s).get('ALORIG_TRUSTED_PROXIES')!r}, want it from .env (${{ALORIG_TRUSTED_PROXIES:?…}})")
+    for key, default in (("ALORIG_SNAPIFY_PUBLIC_URL", "https://snapify.pk"), ("ALORIG_ASTROTIMING_PUBLIC_URL", "https://astrotiming.com")):
+        if env(s).get(key) != default:
+            bad(f"{s}: {key} is {env(s).get(key)!r}, want it from .env with the default {default}")
+    if env(s).get("ALORIG_SMTP_URL") != smtp_marker:
+        bad(f"{s}: ALORIG_SMTP_URL is {env(s).get('ALORIG_SMTP_URL')!r}, want it from .env (${{ALORIG_SMTP_URL?…}})")
     hc = d.get("healthcheck") or {}
     if s == "alorig_migrate":
         if d.get("restart") not in ("no", None):
@@ -327,7 +361,7 @@ sys.exit(min(failures, 100))
 PY
 
 if [ "$compose_ok" = 1 ] && [ -n "$py" ]; then
-	"$py" "$work/check_compose.py" "$work/compose.yml" "${layouts[@]}"
+	"$py" "$work/check_compose.py" "$work/compose.yml" "$trusted_marker" "$smtp_marker" "${layouts[@]}"
 	failures=$((failures + $?))
 fi
 
@@ -393,15 +427,18 @@ expected = {
     "psydge_backend:8012": ["psydge.com", "www.psydge.com", "api.psydge.com", "app.psydge.com"],
     "psydge_channels:8013": ["ws.psydge.com"],
     "snapify_backend:8014": ["snapify.pk", "www.snapify.pk", "app.snapify.pk", "admin.snapify.pk",
-                              "api.snapify.pk", "some-store.snapify.pk"],
+                              "api.snapify.pk"],
     "sitebuilder_backend:8016": ["sitebuilder.alorig.com", "api.sitebuilder.alorig.com", "some-site.alorig.site"],
-    "sitebuilder_cms:8017": ["cms.sitebuilder.alorig.com"],
     "observer_backend:8018": ["observeros.com", "www.observeros.com", "api.observeros.com"],
     "astrotiming_backend:8020": ["astrotiming.com", "www.astrotiming.com", "api.astrotiming.com"],
     "asms_backend:8022": ["asms.alorig.com", "api.asms.alorig.com"],
     "alorig_domains:8080": ["shop.example.com"],  # any custom domain
 }
-wildcard_dns = {"snapify.pk", "*.snapify.pk", "*.alorig.site"}
+wildcard_dns = {"*.alorig.site"}
+# Names no module answers must not have a site of their own: stores are paths on snapify.pk,
+# and the cms surface has no routes yet. They fall to the custom-domain catch-all, where the
+# ask endpoint refuses them a certificate.
+unanswered = ["some-store.snapify.pk", "cms.sitebuilder.alorig.com"]
 
 def host_matches(pattern, host):
     if pattern.startswith("*."):
@@ -464,6 +501,13 @@ for upstream, hosts in expected.items():
             right = False
     if right:
         ok(f"{', '.join(hosts)} -> {upstream}")
+
+for host in unanswered:
+    r, _ = dials(cfg, host)
+    if r is not None and r.get("match"):
+        bad(f"{host}: has a site of its own, but no module answers it")
+    else:
+        ok(f"{host}: no site of its own (only the custom-domain catch-all, whose ask refuses it)")
 
 every = {"dials": [], "blocked": False}
 walk(cfg["apps"]["http"], every)
@@ -574,7 +618,7 @@ PY
 		caddy run --config "$work/Caddyfile.live" --adapter caddyfile >"$work/caddy.log" 2>&1 &
 	pids+=($!)
 	resolve=()
-	for h in psydge.com ws.psydge.com some-store.snapify.pk shop.example.com unknown.example.com; do
+	for h in psydge.com ws.psydge.com some-site.alorig.site some-store.snapify.pk shop.example.com unknown.example.com; do
 		resolve+=(--resolve "$h:$https_port:127.0.0.1" --resolve "$h:$http_port:127.0.0.1")
 	done
 	get() { curl -sk --max-time 10 "${resolve[@]}" "$@"; }
@@ -620,11 +664,16 @@ PY
 	else
 		fail "HTTP redirect went to '$location'"
 	fi
-	body=$(get "https://some-store.snapify.pk:$https_port/")
-	if [[ $body == *'"Host": "some-store.snapify.pk:'* ]]; then
-		pass "a store subdomain is served under the wildcard site"
+	body=$(get "https://some-site.alorig.site:$https_port/")
+	if [[ $body == *'"Host": "some-site.alorig.site:'* ]]; then
+		pass "a built site's subdomain is served under the wildcard site"
 	else
-		fail "store subdomain: ${body:0:120}"
+		fail "built site subdomain: ${body:0:120}"
+	fi
+	if get -o /dev/null "https://some-store.snapify.pk:$https_port/"; then
+		fail "a snapify.pk subdomain got a certificate, but stores are paths and no module answers it"
+	else
+		pass "a snapify.pk subdomain gets no certificate (stores are paths on snapify.pk)"
 	fi
 	body=$(get "https://shop.example.com:$https_port/")
 	if [[ $body == *'"Host": "shop.example.com:'* ]]; then
