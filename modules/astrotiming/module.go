@@ -8,7 +8,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"net/http"
 	"time"
 
 	"github.com/alorig/alorig/modules/astrotiming/engine"
@@ -19,7 +18,6 @@ import (
 	"github.com/alorig/alorig/shared/platform"
 	"github.com/alorig/alorig/shared/secret"
 	"github.com/alorig/alorig/shared/web"
-	"github.com/labstack/echo/v4"
 	"github.com/riverqueue/river"
 )
 
@@ -126,39 +124,4 @@ func (m *Module) SealedFields() []secret.Field {
 // PeriodicJobs are the module's schedules (UTC).
 func (m *Module) PeriodicJobs() []*river.PeriodicJob {
 	return periodicJobs()
-}
-
-func (m *Module) Web(e *echo.Echo) {
-	m.pages(e)
-	e.GET("/api/openapi.json", func(c echo.Context) error {
-		return c.JSONBlob(http.StatusOK, openAPIDocument)
-	})
-	e.GET("/calendar/:token", m.icsFeed)
-	auth.Routes(e.Group("/api/v1/auth"), m.d.Accounts, tierTable())
-
-	api := e.Group("/api/v1", m.requireCaller)
-	api.GET("/hours", m.getHours)
-	api.GET("/now", m.getNow)
-	api.GET("/positions", m.getPositions)
-	api.GET("/tqs", m.getTQS)
-	api.POST("/tqs/bulk", m.postBulkTQS)
-	api.GET("/search", m.getSearch)
-	api.GET("/activities", m.getActivities)
-	api.POST("/schedule", m.postSchedule)
-	api.GET("/schedule", m.listSchedule)
-	api.POST("/schedule/check", m.checkSchedule)
-	api.DELETE("/schedule/:schedule_entry_id", m.deleteSchedule)
-	api.GET("/locations", m.listLocations)
-	api.POST("/locations", m.createLocation)
-	api.GET("/locations/:location_id", m.getLocation)
-	api.PUT("/locations/:location_id", m.updateLocation)
-	api.DELETE("/locations/:location_id", m.deleteLocation)
-	api.GET("/briefing", m.getBriefing)
-	api.GET("/home", m.getHome)
-	api.PUT("/home", m.putHome)
-	api.POST("/webhooks", m.createWebhook)
-	api.GET("/webhooks", m.listWebhooks)
-	api.DELETE("/webhooks/:webhook_id", m.deleteWebhook)
-	api.POST("/calendar/ics", m.createICS)
-	api.PUT("/calendar/google", m.linkGoogle)
 }

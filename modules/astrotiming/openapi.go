@@ -1,97 +1,218 @@
 package astrotiming
 
 import (
-	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/alorig/alorig/modules/astrotiming/engine"
+	"github.com/alorig/alorig/shared/auth"
+	"github.com/alorig/alorig/shared/web"
 )
 
-// openAPIDocument is served at /api/openapi.json (OpenAPI 3.1).
-var openAPIDocument = buildOpenAPI()
+// The OpenAPI descriptions of the routes in routes.go. Request and response schemas are the
+// types the handlers bind and answer; the query structs below exist to describe parameters
+// that the handlers read with the parsers in params.go.
 
-func buildOpenAPI() []byte {
-	q := func(name, desc string, required bool, schema map[string]any) map[string]any {
-		return map[string]any{"name": name, "in": "query", "required": required, "description": desc, "schema": schema}
+func newAPI(sessionCookie string) *web.API {
+	api := web.NewAPI("AstroTiming API", "1.0.0")
+	api.Description = "Planetary hours (Al Saat), Swiss Ephemeris positions and the Timing Quality Score. " +
+		"Authenticate with X-API-Key (POST /api/v1/auth/keys) or a Bearer session token. " +
+		"Errors are application/problem+json; 422 answers name the field."
+	api.Servers = []string{"https://api.astrotiming.com", "http://astrotiming.localhost:8080"}
+	api.SessionCookie = sessionCookie
+	api.Auth = web.AuthAPIKey | web.AuthUser // requireCaller: a key, or a signed-in user
+	return api
+}
+
+type placeParams struct {
+	Lat float64 `query:"lat" required:"true" doc:"latitude, degrees north (rounded to 0.001°)"`
+	Lng float64 `query:"lng" required:"true" doc:"longitude, degrees east (rounded to 0.001°)"`
+	TZ  string  `query:"tz" required:"true" doc:"IANA time zone, e.g. Asia/Karachi"`
+}
+
+type hoursParams struct {
+	Lat  float64 `query:"lat" required:"true" doc:"latitude, degrees north (rounded to 0.001°)"`
+	Lng  float64 `query:"lng" required:"true" doc:"longitude, degrees east (rounded to 0.001°)"`
+	TZ   string  `query:"tz" required:"true" doc:"IANA time zone, e.g. Asia/Karachi"`
+	Date string  `query:"date" format:"date" doc:"local date YYYY-MM-DD (default today)"`
+}
+
+type positionsParams struct {
+	At string `query:"at" format:"date-time" doc:"RFC 3339 instant (default now)"`
+}
+
+type tqsParams struct {
+	Activity string  `query:"activity" required:"true" doc:"activity key, name or synonym (GET /api/v1/activities)"`
+	Lat      float64 `query:"lat" required:"true" doc:"latitude, degrees north (rounded to 0.001°)"`
+	Lng      float64 `query:"lng" required:"true" doc:"longitude, degrees east (rounded to 0.001°)"`
+	TZ       string  `query:"tz" doc:"IANA time zone (default UTC)"`
+	At       string  `query:"at" format:"date-time" doc:"RFC 3339 instant (default now)"`
+}
+
+type searchParams struct {
+	Activity string  `query:"activity" required:"true" doc:"activity key, name or synonym (GET /api/v1/activities)"`
+	Lat      float64 `query:"lat" required:"true" doc:"latitude, degrees north (rounded to 0.001°)"`
+	Lng      float64 `query:"lng" required:"true" doc:"longitude, degrees east (rounded to 0.001°)"`
+	TZ       string  `query:"tz" doc:"IANA time zone (default UTC)"`
+	From     string  `query:"from" format:"date" doc:"first local date (default today)"`
+	To       string  `query:"to" format:"date" doc:"last local date, inclusive (default from + 6; at most 90 days)"`
+	MinScore int     `query:"min_score" doc:"0–100 (default 60)"`
+	Limit    int     `query:"limit" doc:"1–100 (default 10)"`
+}
+
+type activitiesParams struct {
+	Q string `query:"q" doc:"search words"`
+}
+
+type feedParams struct {
+	Activity []string `query:"activity" doc:"add the optimal windows of the next 7 days for this activity (repeatable, at most 5)"`
+}
+
+// compute are the answers of every endpoint that asks the ephemeris.
+var compute = []int{http.StatusUnprocessableEntity, http.StatusTooManyRequests, http.StatusServiceUnavailable}
+
+var (
+	hoursOp = web.Operation{Summary: "The 24 planetary hours of a local date", Query: hoursParams{},
+		Responses: web.OK(DayJSON{}), Problems: compute}
+	nowOp = web.Operation{Summary: "The current planetary hour", Query: placeParams{},
+		Responses: web.OK(NowJSON{}), Problems: compute}
+	positionsOp = web.Operation{Summary: "Positions of the seven planets, aspects and the Moon", Query: positionsParams{},
+		Responses: web.OK(PositionsJSON{}), Problems: compute}
+	tqsOp = web.Operation{Summary: "Timing Quality Score of an activity", Query: tqsParams{},
+		Responses: web.OK(ScoreJSON{}), Problems: compute}
+	bulkOp = web.Operation{Summary: "Up to 100 scores; each item may name its own place, else the request's", Request: BulkRequest{},
+		Responses: web.OK(web.Fields{"results": []ScoreJSON{}}), Problems: compute}
+	searchOp = web.Operation{Summary: "Best windows for an activity over up to 90 days", Query: searchParams{},
+		Responses: web.OK(web.Fields{"location": Location{}, "search": engine.SearchResult{}}), Problems: compute}
+	activitiesOp = web.Operation{Summary: "The activity vocabulary and the planetary domains", Query: activitiesParams{},
+		Responses: web.OK(web.Fields{"activities": []engine.Activity{}, "domains": engine.Domains()}), Problems: []int{http.StatusTooManyRequests}}
+
+	planOp = web.Operation{Summary: "Place activities in a conflict-free schedule (optionally saved)", Request: ScheduleRequest{},
+		Responses: web.OK(web.Fields{"location": Location{}, "schedule": engine.Schedule{}, "saved": []StoredEntry{}}), Problems: compute}
+	listScheduleOp = web.Operation{Summary: "Saved schedule entries", Responses: web.OK(web.Fields{"entries": []StoredEntry{}}),
+		Problems: []int{http.StatusTooManyRequests}}
+	checkOp = web.Operation{Summary: "Conflict check: score planned (or stored) entries, list overlaps and better slots", Request: CheckRequest{},
+		Responses: web.OK(web.Fields{"location": Location{}, "entries": []engine.ScheduleEntry{}}), Problems: compute}
+	deleteEntryOp = web.Operation{Summary: "Delete a saved entry", Responses: web.NoContent(),
+		Problems: []int{http.StatusNotFound, http.StatusTooManyRequests}}
+
+	listLocationsOp = web.Operation{Summary: "Saved locations", Responses: web.OK(web.Fields{"locations": []SavedLocation{}}),
+		Problems: []int{http.StatusTooManyRequests}}
+	createLocationOp = web.Operation{Summary: "Save a location", Request: LocationInput{}, Responses: web.Created(SavedLocation{}),
+		Problems: []int{http.StatusConflict, http.StatusTooManyRequests}}
+	getLocationOp = web.Operation{Summary: "One location", Responses: web.OK(SavedLocation{}),
+		Problems: []int{http.StatusNotFound, http.StatusTooManyRequests}}
+	updateLocationOp = web.Operation{Summary: "Replace a location", Request: LocationInput{}, Responses: web.OK(SavedLocation{}),
+		Problems: []int{http.StatusNotFound, http.StatusConflict, http.StatusTooManyRequests}}
+	deleteLocationOp = web.Operation{Summary: "Delete a location", Responses: web.NoContent(),
+		Problems: []int{http.StatusNotFound, http.StatusTooManyRequests}}
+	getHomeOp = web.Operation{Summary: "Your home location", Responses: web.OK(Home{}),
+		Problems: []int{http.StatusNotFound, http.StatusTooManyRequests}}
+	putHomeOp = web.Operation{Summary: "Set your home location (daily briefing, ICS windows, the web page)", Request: LocationInput{},
+		Responses: web.OK(Home{}), Problems: []int{http.StatusTooManyRequests}}
+	briefingOp = web.Operation{Summary: "Your latest daily briefing", Description: "The briefing member is a BriefingBody.",
+		Responses: web.OK(Briefing{}), Problems: []int{http.StatusNotFound, http.StatusTooManyRequests}}
+
+	createWebhookOp = web.Operation{Summary: "Developer keys: signed POSTs when optimal windows start",
+		Description: "The secret is shown once. Deliveries carry " + HeaderSignature + " = v1=hex(HMAC-SHA256(secret, " + HeaderTimestamp + " + \".\" + body)).",
+		Request:     WebhookInput{}, Responses: web.Created(createdWebhook{}),
+		Problems: []int{http.StatusForbidden, http.StatusConflict, http.StatusTooManyRequests, http.StatusServiceUnavailable}}
+	listWebhooksOp = web.Operation{Summary: "Your webhooks", Responses: web.OK(web.Fields{"webhooks": []Webhook{}}),
+		Problems: []int{http.StatusTooManyRequests}}
+	deleteWebhookOp = web.Operation{Summary: "Disable a webhook", Responses: web.NoContent(),
+		Problems: []int{http.StatusNotFound, http.StatusTooManyRequests}}
+
+	createICSOp = web.Operation{Summary: "Premium: issue a secret ICS feed URL (the previous one stops working)",
+		Responses: web.Created(web.Fields{"url": "", "note": ""}), Problems: []int{http.StatusForbidden, http.StatusTooManyRequests}}
+	linkGoogleOp = web.Operation{Summary: "Premium: link Google Calendar", Request: GoogleLink{},
+		Responses: web.OK(web.Fields{"calendar_id": "", "sync": ""}), Problems: []int{http.StatusForbidden, http.StatusTooManyRequests}}
+
+	icsFeedOp = web.Operation{Summary: "A premium user's ICS feed: their schedule and optimal windows",
+		Description: "The token is the secret of POST /api/v1/calendar/ics, with .ics at the end.",
+		Auth:        web.AuthNone, Query: feedParams{},
+		Params:    []web.Param{{Name: "token", In: "path", Description: "ics_… secret followed by .ics"}},
+		Responses: map[int]web.Response{http.StatusOK: {Body: &web.Schema{Type: "string"}, ContentType: "text/calendar"}},
+		Problems:  []int{http.StatusForbidden, http.StatusNotFound, http.StatusUnprocessableEntity, http.StatusServiceUnavailable}}
+)
+
+// createdWebhook is the answer of POST /api/v1/webhooks.
+type createdWebhook struct {
+	Webhook   *Webhook    `json:"webhook"`
+	Secret    string      `json:"secret"`
+	Scheduled []time.Time `json:"deliveries_scheduled"`
+	Signature string      `json:"signature"`
+}
+
+// Bodies of the platform's account endpoints, as shared/auth binds and answers them.
+type (
+	authCredentials struct {
+		Email       string `json:"email"`
+		Password    string `json:"password"`
+		DisplayName string `json:"display_name,omitempty"`
 	}
-	str := map[string]any{"type": "string"}
-	num := func(min, max float64) map[string]any {
-		return map[string]any{"type": "number", "minimum": min, "maximum": max}
+	authSignedIn struct {
+		User *auth.User `json:"user"`
+		auth.Issued
 	}
-	lat := q("lat", "latitude, degrees north (rounded to 0.001°)", true, num(-90, 90))
-	lng := q("lng", "longitude, degrees east (rounded to 0.001°)", true, num(-180, 180))
-	tzReq := q("tz", "IANA time zone, e.g. Asia/Karachi", true, str)
-	tzOpt := q("tz", "IANA time zone (default UTC)", false, str)
-	act := q("activity", "activity key, name or synonym (GET /api/v1/activities)", true, str)
-	date := func(name, desc string) map[string]any {
-		return q(name, desc, false, map[string]any{"type": "string", "format": "date"})
+	authPasswordChange struct {
+		Current string `json:"current_password"`
+		New     string `json:"new_password"`
 	}
-	at := q("at", "RFC 3339 instant (default now)", false, map[string]any{"type": "string", "format": "date-time"})
-	ok := func(desc string) map[string]any {
-		return map[string]any{
-			"200": map[string]any{"description": desc, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}},
-			"401": map[string]any{"$ref": "#/components/responses/Problem"},
-			"422": map[string]any{"$ref": "#/components/responses/Problem"},
-			"429": map[string]any{"$ref": "#/components/responses/Problem"},
-			"503": map[string]any{"$ref": "#/components/responses/Problem"},
-		}
+	authResetConfirm struct {
+		Token    string `json:"token"`
+		Password string `json:"password"`
 	}
-	body := map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}}
-	op := func(summary string, params []any, resp string) map[string]any {
-		return map[string]any{"summary": summary, "parameters": params, "responses": ok(resp)}
+	authNewKey struct {
+		Name string `json:"name"`
+		Tier string `json:"tier,omitempty" enum:"free,developer,premium" doc:"only free is self-issued; billing grants the others"`
 	}
-	opBody := func(summary, resp string) map[string]any {
-		return map[string]any{"summary": summary, "requestBody": body, "responses": ok(resp)}
+	authIssuedKey struct {
+		Key    string       `json:"key"`
+		APIKey *auth.APIKey `json:"api_key"`
+		Note   string       `json:"note"`
 	}
-	idParam := func(name string) []any {
-		return []any{map[string]any{"name": name, "in": "path", "required": true, "schema": map[string]any{"type": "integer"}}}
+)
+
+// documentAuth describes the account endpoints auth.Routes mounts under /api/v1/auth. They are
+// registered by the platform, so they are documented here with API.Op; openapitest.Check in
+// the module's tests fails when the two drift apart. (A documenting mount in shared/auth,
+// auth.MountAPI, would replace this.)
+func documentAuth(api *web.API) {
+	const p = "/api/v1/auth"
+	tags := []string{"account"}
+	user := web.AuthUser
+	open := web.AuthNone
+	status := web.Fields{"status": ""}
+	op := func(method, path string, o web.Operation) {
+		o.Tags = tags
+		api.Op(method, p+path, o)
 	}
-	doc := map[string]any{
-		"openapi": "3.1.0",
-		"info": map[string]any{"title": "AstroTiming API", "version": "1.0.0",
-			"description": "Planetary hours (Al Saat), Swiss Ephemeris positions and the Timing Quality Score. Authenticate with X-API-Key (POST /api/v1/auth/keys) or a Bearer session token. Errors are application/problem+json; 422 answers name the field."},
-		"servers":  []any{map[string]any{"url": "https://api.astrotiming.com"}, map[string]any{"url": "http://astrotiming.localhost:8080"}},
-		"security": []any{map[string]any{"apiKey": []any{}}, map[string]any{"bearer": []any{}}},
-		"components": map[string]any{
-			"securitySchemes": map[string]any{
-				"apiKey": map[string]any{"type": "apiKey", "in": "header", "name": "X-API-Key"},
-				"bearer": map[string]any{"type": "http", "scheme": "bearer"},
-			},
-			"responses": map[string]any{"Problem": map[string]any{"description": "RFC 9457 problem details",
-				"content": map[string]any{"application/problem+json": map[string]any{"schema": map[string]any{"type": "object",
-					"properties": map[string]any{"status": map[string]any{"type": "integer"}, "detail": str, "code": str,
-						"errors": map[string]any{"type": "array", "items": map[string]any{"type": "object",
-							"properties": map[string]any{"field": str, "reason": str}}}}}}}}},
-		},
-		"paths": map[string]any{
-			"/api/v1/hours":     map[string]any{"get": op("The 24 planetary hours of a local date", []any{lat, lng, tzReq, date("date", "local date YYYY-MM-DD (default today)")}, "sunrise, sunset, next_sunrise, day_ruler, hours[24]")},
-			"/api/v1/now":       map[string]any{"get": op("The current planetary hour", []any{lat, lng, tzReq}, "the hour, its ruler and the time left")},
-			"/api/v1/positions": map[string]any{"get": op("Positions of the seven planets, aspects and the Moon", []any{at}, "planets, aspects, moon")},
-			"/api/v1/tqs":       map[string]any{"get": op("Timing Quality Score of an activity", []any{act, lat, lng, tzOpt, at}, "score, band, breakdown")},
-			"/api/v1/tqs/bulk":  map[string]any{"post": opBody("Up to 100 scores: {lat,lng,tz,items:[{activity,at,lat?,lng?,tz?}]}", "results[]")},
-			"/api/v1/search": map[string]any{"get": op("Best windows for an activity over up to 90 days", []any{act, lat, lng, tzOpt,
-				date("from", "first local date (default today)"), date("to", "last local date, inclusive (default from + 6)"),
-				q("min_score", "0–100 (default 60)", false, map[string]any{"type": "integer"}), q("limit", "1–100 (default 10)", false, map[string]any{"type": "integer"})}, "ranked windows")},
-			"/api/v1/activities": map[string]any{"get": op("The activity vocabulary and the planetary domains", []any{q("q", "search words", false, str)}, "activities, domains")},
-			"/api/v1/schedule": map[string]any{
-				"post": opBody("Place activities in a conflict-free schedule: {lat,lng,tz,from,days,items:[{id,activity,duration_minutes,priority,preferred_window}],save}", "schedule"),
-				"get":  op("Saved schedule entries", nil, "entries")},
-			"/api/v1/schedule/check":               map[string]any{"post": opBody("Conflict check: score planned entries {lat,lng,tz,lookahead_days,entries:[{id,activity,start,end}]} or your stored ones {saved:true}; overlaps and better slots", "entries")},
-			"/api/v1/schedule/{schedule_entry_id}": map[string]any{"delete": op("Delete a saved entry", idParam("schedule_entry_id"), "no content")},
-			"/api/v1/locations":                    map[string]any{"get": op("Saved locations", nil, "locations"), "post": opBody("Save a location {name,lat,lng,tz}", "location")},
-			"/api/v1/locations/{location_id}":      map[string]any{"get": op("One location", idParam("location_id"), "location"), "put": map[string]any{"summary": "Replace a location", "parameters": idParam("location_id"), "requestBody": body, "responses": ok("location")}, "delete": op("Delete a location", idParam("location_id"), "no content")},
-			"/api/v1/home":                         map[string]any{"get": op("Your home location", nil, "home"), "put": opBody("Set your home location {lat,lng,tz} (daily briefing)", "home")},
-			"/api/v1/briefing":                     map[string]any{"get": op("Your latest daily briefing", nil, "briefing")},
-			"/api/v1/webhooks":                     map[string]any{"post": opBody("Developer keys: signed POSTs when optimal windows start {url,activity,lat,lng,tz,min_score,days,limit}", "webhook and its secret (once)"), "get": op("Your webhooks", nil, "webhooks")},
-			"/api/v1/webhooks/{webhook_id}":        map[string]any{"delete": op("Disable a webhook", idParam("webhook_id"), "no content")},
-			"/api/v1/calendar/ics":                 map[string]any{"post": opBody("Premium: issue a secret ICS feed URL", "url")},
-			"/api/v1/calendar/google":              map[string]any{"put": opBody("Premium: link Google Calendar {calendar_id,access_token,refresh_token,expires_at}", "linked")},
-			"/api/v1/auth/register":                map[string]any{"post": map[string]any{"summary": "Create an account {email,password}", "security": []any{}, "requestBody": body, "responses": ok("user and Bearer token")}},
-			"/api/v1/auth/login":                   map[string]any{"post": map[string]any{"summary": "Sign in {email,password}", "security": []any{}, "requestBody": body, "responses": ok("user and Bearer token")}},
-			"/api/v1/auth/keys":                    map[string]any{"post": opBody("Create an API key {name,tier: free|developer|premium}", "the key (shown once)"), "get": op("Your keys", nil, "api_keys")},
-			"/api/v1/auth/keys/{id}":               map[string]any{"delete": op("Revoke a key", idParam("id"), "no content")},
-		},
-	}
-	b, err := json.Marshal(doc)
-	if err != nil {
-		panic(err) // a literal map of strings always encodes
-	}
-	return b
+	op(http.MethodPost, "/register", web.Operation{Summary: "Create an account and sign in", Auth: open, Request: authCredentials{},
+		Responses: web.Created(authSignedIn{}), Problems: []int{http.StatusConflict, http.StatusUnprocessableEntity, http.StatusTooManyRequests}})
+	op(http.MethodPost, "/login", web.Operation{Summary: "Sign in", Auth: open, Request: authCredentials{},
+		Responses: web.OK(authSignedIn{}), Problems: []int{http.StatusUnauthorized, http.StatusUnprocessableEntity, http.StatusTooManyRequests}})
+	op(http.MethodPost, "/anonymous", web.Operation{Summary: "Start an anonymous account", Auth: open,
+		Responses: web.Created(authSignedIn{}), Problems: []int{http.StatusTooManyRequests}})
+	op(http.MethodPost, "/password", web.Operation{Summary: "Change your password; your other sessions are signed out", Auth: user,
+		Request: authPasswordChange{}, Responses: web.OK(status), Problems: []int{http.StatusConflict, http.StatusUnprocessableEntity}})
+	op(http.MethodPost, "/password/reset", web.Operation{Summary: "Email a password reset link", Auth: open, Request: authCredentials{},
+		Responses: map[int]web.Response{http.StatusAccepted: {Body: status}}, Problems: []int{http.StatusUnprocessableEntity, http.StatusTooManyRequests, http.StatusServiceUnavailable}})
+	op(http.MethodPost, "/password/reset/confirm", web.Operation{Summary: "Set a new password with the emailed code", Auth: open,
+		Description: "The emailed link opens a form (GET) that posts here as a form; apps send JSON.",
+		Request:     authResetConfirm{}, Responses: web.OK(status), Problems: []int{http.StatusUnprocessableEntity}})
+	op(http.MethodPost, "/email", web.Operation{Summary: "Attach an email and password to an anonymous account", Auth: user,
+		Request: authCredentials{}, Responses: web.OK(auth.User{}), Problems: []int{http.StatusConflict, http.StatusUnprocessableEntity}})
+	op(http.MethodPost, "/logout", web.Operation{Summary: "Sign out this session", Auth: user, Responses: web.NoContent()})
+	op(http.MethodPost, "/sessions/revoke-all", web.Operation{Summary: "Sign out everywhere", Auth: user,
+		Responses: web.OK(web.Fields{"revoked": int64(0)})})
+	op(http.MethodGet, "/me", web.Operation{Summary: "The signed-in user", Auth: user, Responses: web.OK(auth.User{})})
+	op(http.MethodGet, "/sessions", web.Operation{Summary: "Your sessions", Auth: user, Responses: web.OK(web.Fields{"sessions": []auth.Session{}})})
+	op(http.MethodDelete, "/sessions/:session_id", web.Operation{Summary: "Sign out one session", Auth: user, Responses: web.NoContent(),
+		Problems: []int{http.StatusNotFound}})
+	op(http.MethodPost, "/keys", web.Operation{Summary: "Create an API key (shown once)", Auth: user, Request: authNewKey{},
+		Responses: web.Created(authIssuedKey{}), Problems: []int{http.StatusForbidden, http.StatusConflict, http.StatusUnprocessableEntity}})
+	op(http.MethodGet, "/keys", web.Operation{Summary: "Your API keys, revoked ones included", Auth: user,
+		Responses: web.OK(web.Fields{"api_keys": []auth.APIKey{}})})
+	op(http.MethodDelete, "/keys/:key_id", web.Operation{Summary: "Revoke an API key (it stops working at once)", Auth: user,
+		Responses: web.NoContent(), Problems: []int{http.StatusNotFound}})
 }

@@ -33,16 +33,6 @@ var cities = []views.City{
 // DefaultActivity is scored on the page when none is chosen.
 const DefaultActivity = "writing"
 
-func (m *Module) pages(e *echo.Echo) {
-	e.GET("/", m.dayPage)
-	// The page's script is a file of the binary, not inline: the Content-Security-Policy allows
-	// scripts from this origin only. Its name carries its hash, so it never goes stale.
-	e.GET(views.CountdownPath, func(c echo.Context) error {
-		c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		return c.Blob(http.StatusOK, "text/javascript; charset=utf-8", views.CountdownJS)
-	})
-}
-
 // dayPage is the consumer view: ?city= or ?lat=&lng=&tz= (Lahore by default) and ?activity=.
 func (m *Module) dayPage(c echo.Context) error {
 	q := c.QueryParams()

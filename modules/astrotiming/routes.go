@@ -1,0 +1,71 @@
+package astrotiming
+
+import (
+	"net/http"
+
+	"github.com/alorig/alorig/shared/auth"
+	views "github.com/alorig/alorig/views/astrotiming"
+	"github.com/labstack/echo/v4"
+)
+
+// Web is the route table: every route of the module is listed here and nowhere else. The
+// developer API is mounted and documented in one call per route (web.API), so the document at
+// /api/openapi.json (viewer at /api/docs) cannot name a route that does not exist or miss one.
+func (m *Module) Web(e *echo.Echo) {
+	// The consumer page and its script (a file of the binary, not inline: the
+	// Content-Security-Policy allows scripts from this origin only).
+	e.GET("/", m.dayPage)
+	e.GET(views.CountdownPath, countdownScript)
+
+	api := newAPI(m.d.Accounts.CookieName())
+	api.On(e, "calendar").GET("/calendar/:token", m.icsFeed, icsFeedOp)
+
+	// The account endpoints come from the platform; they are documented here by hand until
+	// shared/auth offers a documenting mount (see documentAuth).
+	auth.Routes(e.Group("/api/v1/auth"), m.d.Accounts, tierTable())
+	documentAuth(api)
+
+	v1 := e.Group("/api/v1", m.requireCaller)
+	timing := api.On(v1, "timing")
+	timing.GET("/hours", m.getHours, hoursOp)
+	timing.GET("/now", m.getNow, nowOp)
+	timing.GET("/positions", m.getPositions, positionsOp)
+	timing.GET("/tqs", m.getTQS, tqsOp)
+	timing.POST("/tqs/bulk", m.postBulkTQS, bulkOp)
+	timing.GET("/search", m.getSearch, searchOp)
+	timing.GET("/activities", m.getActivities, activitiesOp)
+
+	schedule := api.On(v1, "schedule")
+	schedule.POST("/schedule", m.postSchedule, planOp)
+	schedule.GET("/schedule", m.listSchedule, listScheduleOp)
+	schedule.POST("/schedule/check", m.checkSchedule, checkOp)
+	schedule.DELETE("/schedule/:schedule_entry_id", m.deleteSchedule, deleteEntryOp)
+
+	places := api.On(v1, "locations")
+	places.GET("/locations", m.listLocations, listLocationsOp)
+	places.POST("/locations", m.createLocation, createLocationOp)
+	places.GET("/locations/:location_id", m.getLocation, getLocationOp)
+	places.PUT("/locations/:location_id", m.updateLocation, updateLocationOp)
+	places.DELETE("/locations/:location_id", m.deleteLocation, deleteLocationOp)
+	places.GET("/home", m.getHome, getHomeOp)
+	places.PUT("/home", m.putHome, putHomeOp)
+	places.GET("/briefing", m.getBriefing, briefingOp)
+
+	hooks := api.On(v1, "webhooks")
+	hooks.POST("/webhooks", m.createWebhook, createWebhookOp)
+	hooks.GET("/webhooks", m.listWebhooks, listWebhooksOp)
+	hooks.DELETE("/webhooks/:webhook_id", m.deleteWebhook, deleteWebhookOp)
+
+	cal := api.On(v1, "calendar")
+	cal.POST("/calendar/ics", m.createICS, createICSOp)
+	cal.PUT("/calendar/google", m.linkGoogle, linkGoogleOp)
+
+	api.Mount(e, "/api") // /api/openapi.json (as before) and the viewer at /api/docs
+}
+
+// countdownScript serves the day page's script; its name carries its hash, so it never goes
+// stale.
+func countdownScript(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	return c.Blob(http.StatusOK, "text/javascript; charset=utf-8", views.CountdownJS)
+}
