@@ -1,6 +1,7 @@
 package astrotiming
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -92,3 +93,19 @@ func (m *Module) requireTier(c echo.Context, min string) error {
 // tier or quota changed in the database applies within it). A revocation applies at once: the
 // shared gate refuses a key revoked anywhere on its next charge.
 const KeyCacheTTL = 10 * time.Second
+
+// userTier is the best tier among a user's live keys, "free" without one.
+func (m *Module) userTier(ctx context.Context, userID int64) (string, error) {
+	var tiers []string
+	err := m.d.DB.NewRaw("SELECT DISTINCT tier FROM api_keys WHERE user_id = ? AND revoked_at IS NULL", userID).Scan(ctx, &tiers)
+	if err != nil {
+		return "", fmt.Errorf("astrotiming: tier of user %d: %w", userID, err)
+	}
+	best := "free"
+	for _, t := range tiers {
+		if tierRank(t) > tierRank(best) {
+			best = t
+		}
+	}
+	return best, nil
+}

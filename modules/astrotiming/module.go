@@ -1,7 +1,12 @@
 // Package astrotiming is AstroTiming: the classical planetary hours of Al Saat, live positions
 // from the Swiss Ephemeris, the Timing Quality Score with forward search and scheduling, served
 // as a keyed developer API, a light consumer web page, ICS feeds, Google Calendar sync and
-// signed webhooks. The rules live in ./engine; this package is HTTP, storage and jobs.
+// signed webhooks. The rules live in ./engine (the planetary-hour ruler: engine/planet.go,
+// ChaldeanOrder, DayRuler and HourRuler); this package is HTTP, storage and jobs, laid out as
+// docs/platform.md "The shape" says: routes.go is the route table (openapi.go describes it),
+// <resource>_handlers.go parse and answer, <resource>_service.go hold the use cases,
+// <entity>_store.go the models and queries, errors.go maps errors to answers, answers.go the
+// JSON answers, params.go the query parsers, caller.go who is calling (keys, sessions, plans).
 package astrotiming
 
 import (

@@ -4,15 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/alorig/alorig/modules/astrotiming/engine"
-	"github.com/alorig/alorig/shared/ephemeris"
-	"github.com/alorig/alorig/shared/web"
 )
 
 // CoordDecimals is how finely the API resolves a location: 0.001° (about 110 m) moves a sunrise
@@ -229,45 +226,9 @@ func ParseTQSQuery(q url.Values, now time.Time) (TQSQuery, error) {
 	return TQSQuery{Activity: act, Place: p, At: at}, nil
 }
 
-// problemOf turns engine and ephemeris errors into 422 answers naming the field; field is the
-// input that chose the date when the ephemeris refuses it.
-func problemOf(err error, field string) error {
-	var fe *engine.FieldError
-	var pe *engine.PolarError
-	var fes fieldErrors
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &fes):
-		list := make([]web.FieldError, len(fes))
-		for i, fe := range fes {
-			list[i] = web.FieldError{Field: fe.Field, Reason: fe.Reason}
-		}
-		return web.Invalid(list...)
-	case errors.As(err, &fe):
-		return web.Invalid(web.FieldError{Field: fe.Field, Reason: fe.Reason})
-	case errors.As(err, &pe):
-		return web.Invalid(web.FieldError{Field: field, Reason: fmt.Sprintf(
-			"no planetary hours on %s at latitude %.3f: %s (the Sun does not both rise and set)", pe.Date, pe.Lat, strings.ReplaceAll(pe.Kind, "_", " "))}).
-			WithCode("POLAR_DAY").With("polar", pe.Kind)
-	case errors.Is(err, ephemeris.ErrOutOfRange):
-		return web.Invalid(web.FieldError{Field: field, Reason: "lies outside the Swiss Ephemeris files (1800-01-01 to 2400-01-11)"}).WithCode("OUT_OF_EPHEMERIS")
-	case errors.Is(err, engine.ErrUnknownActivity):
-		return web.Invalid(web.FieldError{Field: "activity", Reason: "no activity matches (see GET /api/v1/activities)"})
-	}
-	return err
-}
-
 func clip(s string) string {
 	if len(s) > 40 {
 		return s[:40] + "…"
 	}
 	return s
-}
-
-// errEphemerisMissing answers every computing endpoint when the ephemeris files did not open.
-func errEphemerisMissing(cause error) error {
-	return web.NewProblem(http.StatusServiceUnavailable,
-		"the Swiss Ephemeris files are not available on this server ("+cause.Error()+"); install swe-basic-data or set ALORIG_EPHE_PATH").
-		WithCode("EPHEMERIS_UNAVAILABLE")
 }

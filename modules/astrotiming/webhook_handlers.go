@@ -1,78 +1,19 @@
 package astrotiming
 
 import (
-	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/alorig/alorig/modules/astrotiming/engine"
-	"github.com/alorig/alorig/shared/database"
 	"github.com/alorig/alorig/shared/secret"
 	"github.com/alorig/alorig/shared/web"
 	"github.com/labstack/echo/v4"
 	"github.com/riverqueue/river"
 	"github.com/uptrace/bun"
 )
-
-// Webhook headers. The signature is "v1=" + hex(HMAC-SHA256(secret, timestamp + "." + body));
-// receivers should refuse timestamps more than five minutes old.
-const (
-	HeaderTimestamp = "X-AstroTiming-Timestamp"
-	HeaderSignature = "X-AstroTiming-Signature"
-	HeaderEvent     = "X-AstroTiming-Event"
-)
-
-// Sign computes the signature header value for a body sent at ts.
-func Sign(secretKey []byte, ts time.Time, body []byte) string {
-	mac := hmac.New(sha256.New, secretKey)
-	mac.Write([]byte(strconv.FormatInt(ts.Unix(), 10)))
-	mac.Write([]byte("."))
-	mac.Write(body)
-	return "v1=" + hex.EncodeToString(mac.Sum(nil))
-}
-
-// Verify checks a delivery as a receiver would: the signature and a timestamp within tolerance.
-func Verify(secretKey []byte, tsHeader, sigHeader string, body []byte, now time.Time, tolerance time.Duration) error {
-	sec, err := strconv.ParseInt(tsHeader, 10, 64)
-	if err != nil {
-		return errors.New("webhook: bad timestamp")
-	}
-	ts := time.Unix(sec, 0)
-	if d := now.Sub(ts); d > tolerance || d < -tolerance {
-		return errors.New("webhook: timestamp outside tolerance")
-	}
-	if !hmac.Equal([]byte(Sign(secretKey, ts, body)), []byte(sigHeader)) {
-		return errors.New("webhook: signature mismatch")
-	}
-	return nil
-}
-
-// Webhook is a row of webhooks.
-type Webhook struct {
-	bun.BaseModel `bun:"table:webhooks"`
-	ID            int64      `bun:"id,pk,autoincrement" json:"id"`
-	APIKeyID      int64      `bun:"api_key_id" json:"api_key_id"`
-	URL           string     `bun:"url" json:"url"`
-	Secret        []byte     `bun:"secret" json:"-"`
-	Activity      string     `bun:"activity" json:"activity"`
-	Latitude      float64    `bun:"latitude" json:"lat"`
-	Longitude     float64    `bun:"longitude" json:"lng"`
-	Timezone      string     `bun:"timezone" json:"tz"`
-	MinScore      int        `bun:"min_score" json:"min_score"`
-	Days          int        `bun:"days" json:"days"`
-	CreatedAt     time.Time  `bun:"created_at" json:"created_at"`
-	DisabledAt    *time.Time `bun:"disabled_at" json:"disabled_at,omitempty"`
-}
 
 // WebhookInput is POST /api/v1/webhooks.
 type WebhookInput struct {
@@ -226,68 +167,4 @@ func (m *Module) deleteWebhook(c echo.Context) error {
 		return web.NotFound("no such webhook")
 	}
 	return c.NoContent(http.StatusNoContent)
-}
-
-// WebhookPayload is the body of a delivery.
-type WebhookPayload struct {
-	Event     string        `json:"event"` // "window.started"
-	WebhookID int64         `json:"webhook_id"`
-	Activity  string        `json:"activity"`
-	Location  Location      `json:"location"`
-	Window    engine.Window `json:"window"`
-	SentAt    time.Time     `json:"sent_at"`
-}
-
-// DeliverWebhook sends one signed POST. A non-2xx answer is an error so River retries with
-// back-off; a disabled webhook or a revoked key ends quietly.
-func (m *Module) DeliverWebhook(ctx context.Context, id int64, win engine.Window) error {
-	w := new(Webhook)
-	err := m.d.DB.NewSelect().Model(w).Where("id = ?", id).Where("disabled_at IS NULL").
-		Where("api_key_id IN (SELECT id FROM api_keys WHERE revoked_at IS NULL)").Scan(ctx)
-	if errors.Is(database.NoRows(err), database.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("astrotiming: load webhook %d: %w", id, err)
-	}
-	key, err := m.d.Keyring.Open(w.Secret, secret.AD("webhooks", w.ID, "secret"))
-	if err != nil {
-		return fmt.Errorf("astrotiming: open webhook %d secret: %w", id, err)
-	}
-	now := m.d.Clock.Now()
-	body, err := json.Marshal(WebhookPayload{Event: "window.started", WebhookID: w.ID, Activity: w.Activity,
-		Location: Location{Lat: w.Latitude, Lng: w.Longitude, TZ: w.Timezone}, Window: win, SentAt: now.UTC()})
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.URL, bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("astrotiming: webhook %d: %w", id, err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "AstroTiming-Webhooks/1")
-	req.Header.Set(HeaderEvent, "window.started")
-	req.Header.Set(HeaderTimestamp, strconv.FormatInt(now.Unix(), 10))
-	req.Header.Set(HeaderSignature, Sign(key, now, body))
-	res, err := m.hook.client.Do(req)
-	status := 0
-	if err == nil {
-		status = res.StatusCode
-		_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
-		res.Body.Close()
-	}
-	var delivered *time.Time
-	if status/100 == 2 {
-		delivered = &now
-	}
-	_, derr := m.d.DB.NewRaw(`INSERT INTO webhook_deliveries (webhook_id, window_start, status, delivered_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (webhook_id, window_start) DO UPDATE SET status = EXCLUDED.status, delivered_at = EXCLUDED.delivered_at`,
-		w.ID, win.Start, status, delivered).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("astrotiming: deliver webhook %d: %w", id, err)
-	}
-	if delivered == nil {
-		return fmt.Errorf("astrotiming: webhook %d answered HTTP %d", id, status)
-	}
-	return derr
 }

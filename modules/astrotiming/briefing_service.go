@@ -5,66 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/alorig/alorig/modules/astrotiming/engine"
 	"github.com/alorig/alorig/shared/database"
-	"github.com/alorig/alorig/shared/web"
-	"github.com/labstack/echo/v4"
 	"github.com/riverqueue/river"
 )
 
-// Home is a user's home location (users.latitude/longitude/timezone): the briefing, the ICS
-// feed's windows and the web page default to it.
-type Home struct {
-	UserID int64   `bun:"id" json:"-"`
-	Lat    float64 `bun:"latitude" json:"lat"`
-	Lng    float64 `bun:"longitude" json:"lng"`
-	TZ     string  `bun:"timezone" json:"tz"`
-}
-
-// Place is the engine's view of the home.
-func (h Home) Place() (engine.Place, error) {
-	p, err := engine.ParsePlace(strconv.FormatFloat(h.Lat, 'f', -1, 64), strconv.FormatFloat(h.Lng, 'f', -1, 64), h.TZ)
-	if err != nil {
-		return p, err
-	}
-	p.Lat, p.Lng = RoundCoord(p.Lat), RoundCoord(p.Lng)
-	return p, nil
-}
-
-func (m *Module) homeOf(ctx context.Context, userID int64) (*Home, error) {
-	h := new(Home)
-	err := m.d.DB.NewRaw("SELECT id, latitude, longitude, timezone FROM users WHERE id = ? AND latitude IS NOT NULL AND longitude IS NOT NULL", userID).Scan(ctx, h)
-	if err != nil {
-		return nil, database.NoRows(err)
-	}
-	return h, nil
-}
-
-func (m *Module) putHome(c echo.Context) error {
-	var in LocationInput
-	in.Name = "home"
-	if err := web.BindJSON(c, &in); err != nil {
-		return err
-	}
-	_, err := m.d.DB.NewRaw("UPDATE users SET latitude = ?, longitude = ?, timezone = ?, updated_at = ? WHERE id = ?",
-		in.place.Lat, in.place.Lng, in.place.Zone.String(), m.d.Clock.Now(), caller(c).UserID).Exec(c.Request().Context())
-	if err != nil {
-		return fmt.Errorf("astrotiming: set home of user %d: %w", caller(c).UserID, err)
-	}
-	return c.JSON(http.StatusOK, Home{Lat: in.place.Lat, Lng: in.place.Lng, TZ: in.place.Zone.String()})
-}
-
-func (m *Module) getHome(c echo.Context) error {
-	h, err := m.homeOf(c.Request().Context(), caller(c).UserID)
-	if err != nil {
-		return notFoundOr(err, "home location: set one with PUT /api/v1/home")
-	}
-	return c.JSON(http.StatusOK, h)
-}
+// BriefingLead is how long before sunrise the briefing is made.
+const BriefingLead = 30 * time.Minute
 
 // ScheduleBriefings inserts, for every user with a home location and no briefing yet for their
 // local today, a unique generate_daily_briefing job scheduled at sunrise − BriefingLead (at

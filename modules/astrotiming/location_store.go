@@ -1,0 +1,45 @@
+package astrotiming
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/alorig/alorig/modules/astrotiming/engine"
+	"github.com/alorig/alorig/shared/database"
+	"github.com/uptrace/bun"
+)
+
+// Caps on what one caller may keep: each saved location costs the nightly job a day of hours, and
+// each webhook up to MaxSearchLimit scheduled deliveries, so neither may grow without bound.
+const (
+	MaxSavedLocations = 100
+	MaxWebhooksPerKey = 25
+)
+
+// SavedLocation is a row of locations: a named place a user keeps (the nightly job
+// pre-computes its hours).
+type SavedLocation struct {
+	bun.BaseModel `bun:"table:locations"`
+	ID            int64     `bun:"id,pk,autoincrement" json:"id"`
+	UserID        int64     `bun:"user_id" json:"-"`
+	Name          string    `bun:"name" json:"name"`
+	Latitude      float64   `bun:"latitude" json:"lat"`
+	Longitude     float64   `bun:"longitude" json:"lng"`
+	Timezone      string    `bun:"timezone" json:"tz"`
+	CreatedAt     time.Time `bun:"created_at" json:"created_at"`
+}
+
+// Place is the engine's view of the location.
+func (l *SavedLocation) Place() (engine.Place, error) {
+	return engine.ParsePlace(strconv.FormatFloat(l.Latitude, 'f', -1, 64), strconv.FormatFloat(l.Longitude, 'f', -1, 64), l.Timezone)
+}
+
+func locationByID(ctx context.Context, db bun.IDB, userID, id int64) (*SavedLocation, error) {
+	l := new(SavedLocation)
+	err := db.NewSelect().Model(l).Where("id = ?", id).Where("user_id = ?", userID).Scan(ctx)
+	if err != nil {
+		return nil, database.NoRows(err)
+	}
+	return l, nil
+}
