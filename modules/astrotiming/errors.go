@@ -54,3 +54,25 @@ func notFoundOr(err error, what string) error {
 	}
 	return err
 }
+
+// Domain errors: services return them, problem turns them into answers. Resources not yet
+// moved to services answer through notFoundOr and the problems in their handlers.
+var (
+	ErrNoLocation        = errors.New("no such location")
+	ErrDuplicateLocation = errors.New("you already have a location with this name")
+	ErrLocationLimit     = fmt.Errorf("you already keep %d locations, the most allowed; delete one first", MaxSavedLocations)
+)
+
+// problem maps the module's domain errors to problem+json answers, in this one place. Errors it
+// does not know pass through and become the error handler's logged 500.
+func problem(err error) error {
+	switch {
+	case errors.Is(err, ErrNoLocation):
+		return web.NotFound(ErrNoLocation.Error())
+	case errors.Is(err, ErrDuplicateLocation):
+		return web.Conflict(ErrDuplicateLocation.Error()).WithCode("DUPLICATE_NAME")
+	case errors.Is(err, ErrLocationLimit):
+		return web.Conflict(ErrLocationLimit.Error()).WithCode("LOCATION_LIMIT")
+	}
+	return err
+}

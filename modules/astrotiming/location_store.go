@@ -43,3 +43,37 @@ func locationByID(ctx context.Context, db bun.IDB, userID, id int64) (*SavedLoca
 	}
 	return l, nil
 }
+
+// The queries of locations. Every one is scoped to the owning user; a missing row is
+// database.ErrNotFound.
+
+func listLocations(ctx context.Context, db bun.IDB, userID int64) ([]SavedLocation, error) {
+	out := []SavedLocation{}
+	err := db.NewSelect().Model(&out).Where("user_id = ?", userID).Order("id").Scan(ctx)
+	return out, err
+}
+
+func countLocations(ctx context.Context, db bun.IDB, userID int64) (int, error) {
+	return db.NewSelect().Model((*SavedLocation)(nil)).Where("user_id = ?", userID).Count(ctx)
+}
+
+func insertLocation(ctx context.Context, db bun.IDB, l *SavedLocation) error {
+	_, err := db.NewInsert().Model(l).Returning("id").Exec(ctx)
+	return err
+}
+
+func updateLocation(ctx context.Context, db bun.IDB, l *SavedLocation) error {
+	_, err := db.NewUpdate().Model(l).Column("name", "latitude", "longitude", "timezone").WherePK().Exec(ctx)
+	return err
+}
+
+func deleteLocation(ctx context.Context, db bun.IDB, userID, id int64) error {
+	res, err := db.NewDelete().Model((*SavedLocation)(nil)).Where("id = ?", id).Where("user_id = ?", userID).Exec(ctx)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return database.ErrNotFound
+	}
+	return nil
+}
