@@ -51,13 +51,32 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(0)
-		}
+	if code := exitCode(err); code != 0 {
 		fmt.Fprintln(os.Stderr, "alorig:", oneLine(err))
-		os.Exit(1)
+		os.Exit(code)
 	}
+}
+
+// usageError is a command line the program cannot read (an unknown command or flag, a missing
+// or extra argument): exit status 2, as flag and most Unix tools use, where 1 means a command
+// that was understood failed.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usageErrorf(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
+// exitCode is the process's exit status for run's error: 0 also for help that was asked for.
+func exitCode(err error) int {
+	var usage usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &usage):
+		return 2
+	}
+	return 1
 }
 
 func oneLine(err error) string {
@@ -67,7 +86,7 @@ func oneLine(err error) string {
 func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return errors.New("no command given")
+		return usageErrorf("no command given")
 	}
 	cmd, rest := args[0], args[1:]
 	switch cmd {
@@ -80,66 +99,11 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 	case "health":
 		return health(ctx, rest, getenv, stdout, stderr)
 	}
-	cfg, cfgErr := config.Load(getenv)
-	fs := flag.NewFlagSet("alorig "+cmd, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	apps := fs.String("apps", strings.Join(cfg.Apps, ","), "modules to run: comma-separated names or all (ALORIG_APPS)")
-	var one, status, all bool
-	var app string
-	switch cmd {
-	case "serve":
-		fs.StringVar(&cfg.Surface, "surface", cfg.Surface, "web, ws (psydge), cms (sitebuilder) or all; default web for one module, all for several (ALORIG_SURFACE)")
-		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address; default the module's port, or :8080 for several (ALORIG_ADDR)")
-		fs.BoolVar(&cfg.WithWorker, "with-worker", cfg.WithWorker, "also run River workers and periodic jobs (ALORIG_WITH_WORKER)")
-	case "worker":
-	case "migrate", "seed", "rotate-keys":
-		fs.StringVar(&app, "app", getenv("ALORIG_APP"), "the module (ALORIG_APP)")
-		if cmd != "rotate-keys" {
-			fs.BoolVar(&all, "all", false, "every module")
-		}
-		if cmd == "migrate" {
-			fs.BoolVar(&status, "status", false, "list applied and pending migrations; change nothing")
-		}
-		one = true
-	default:
-		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("unknown command %q", cmd)
-	}
-	if err := fs.Parse(rest); err != nil {
+	inv, err := parseCommand(cmd, rest, getenv, stdout, stderr)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%s: unexpected argument %q", cmd, fs.Arg(0))
-	}
-	if cfgErr != nil {
-		return cfgErr
-	}
-	if one {
-		switch {
-		case all && app != "":
-			return fmt.Errorf("%s: give --app=NAME or --all, not both", cmd)
-		case all:
-			cfg.Apps = config.Names()
-		case app == "":
-			return fmt.Errorf("%s: name a module with --app=NAME (one of %s)%s", cmd, strings.Join(config.Names(), ", "),
-				map[bool]string{true: "", false: " or use --all"}[cmd == "rotate-keys"])
-		default:
-			list, err := config.ParseApps(app)
-			if err != nil {
-				return fmt.Errorf("--app: %w", err)
-			}
-			if len(list) != 1 && cmd == "rotate-keys" {
-				return errors.New("rotate-keys: name one module")
-			}
-			cfg.Apps = list
-		}
-	} else {
-		list, err := config.ParseApps(*apps)
-		if err != nil {
-			return fmt.Errorf("--apps: %w", err)
-		}
-		cfg.Apps = list
-	}
+	cfg, status := inv.cfg, inv.status
 
 	log := newLogger(cfg.LogLevel, stderr)
 	clk, fixed, err := clock.Parse(cfg.Clock)
@@ -184,11 +148,116 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 	}
 }
 
+// invocation is a subcommand's command line resolved against the environment: what the
+// command goes on to use, and nothing else.
+type invocation struct {
+	cfg    *config.Config // Apps resolved; serve's Surface, Addr and WithWorker applied
+	status bool           // migrate --status
+}
+
+// commandFlags declares cmd's flags over cfg. Each flag is one the command reads: serve and
+// worker take --apps (a list), migrate, seed and rotate-keys take --app (and --all).
+func commandFlags(cmd string, cfg *config.Config) (*flag.FlagSet, *cmdFlags, error) {
+	fs := flag.NewFlagSet("alorig "+cmd, flag.ContinueOnError)
+	f := &cmdFlags{}
+	switch cmd {
+	case "serve", "worker":
+		fs.StringVar(&f.apps, "apps", strings.Join(cfg.Apps, ","), "modules to run: comma-separated names or all (ALORIG_APPS)")
+		if cmd == "serve" {
+			fs.StringVar(&cfg.Surface, "surface", cfg.Surface, "web, ws (psydge), cms (sitebuilder) or all; default web for one module, all for several (ALORIG_SURFACE)")
+			fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address; default the module's port, or :8080 for several (ALORIG_ADDR)")
+			fs.BoolVar(&cfg.WithWorker, "with-worker", cfg.WithWorker, "also run River workers and periodic jobs (ALORIG_WITH_WORKER)")
+		}
+	case "migrate", "seed", "rotate-keys":
+		f.one = true
+		fs.StringVar(&f.app, "app", cfg.App, "the module (ALORIG_APP)")
+		if cmd != "rotate-keys" {
+			fs.BoolVar(&f.all, "all", false, "every module")
+		}
+		if cmd == "migrate" {
+			fs.BoolVar(&f.status, "status", false, "list applied and pending migrations; change nothing")
+		}
+	default:
+		return nil, nil, usageErrorf("unknown command %q", cmd)
+	}
+	return fs, f, nil
+}
+
+type cmdFlags struct {
+	apps, app        string
+	one, all, status bool
+}
+
+// parseFlags parses args into fs. Help that was asked for goes to stdout and ends the program
+// with status 0; a command line fs cannot read gets the flags on stderr and status 2 (main
+// prints the error itself, once).
+func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
+	fs.SetOutput(io.Discard)
+	printUsage := func(w io.Writer) {
+		fs.SetOutput(w)
+		fmt.Fprintf(w, "Usage of %s:\n", fs.Name())
+		fs.PrintDefaults()
+	}
+	switch err := fs.Parse(args); {
+	case errors.Is(err, flag.ErrHelp):
+		printUsage(stdout)
+		return flag.ErrHelp
+	case err != nil:
+		printUsage(stderr)
+		return usageError{err}
+	case fs.NArg() > 0:
+		return usageErrorf("%s: unexpected argument %q", strings.TrimPrefix(fs.Name(), "alorig "), fs.Arg(0))
+	}
+	return nil
+}
+
+// parseCommand reads cmd's flags over the environment's configuration.
+func parseCommand(cmd string, args []string, getenv config.Getenv, stdout, stderr io.Writer) (*invocation, error) {
+	cfg, cfgErr := config.Load(getenv)
+	fs, f, err := commandFlags(cmd, cfg)
+	if err != nil {
+		fmt.Fprint(stderr, usage)
+		return nil, err
+	}
+	if err := parseFlags(fs, args, stdout, stderr); err != nil {
+		return nil, err
+	}
+	if cfgErr != nil {
+		return nil, cfgErr
+	}
+	if !f.one {
+		list, err := config.ParseApps(f.apps)
+		if err != nil {
+			return nil, usageErrorf("--apps: %w", err)
+		}
+		cfg.Apps = list
+		return &invocation{cfg: cfg}, nil
+	}
+	switch {
+	case f.all && f.app != "":
+		return nil, usageErrorf("%s: give --app=NAME or --all, not both", cmd)
+	case f.all:
+		cfg.Apps = config.Names()
+	case f.app == "":
+		return nil, usageErrorf("%s: name a module with --app=NAME (one of %s)%s", cmd, strings.Join(config.Names(), ", "),
+			map[bool]string{true: "", false: " or use --all"}[cmd == "rotate-keys"])
+	default:
+		list, err := config.ParseApps(f.app)
+		if err != nil {
+			return nil, usageErrorf("--app: %w", err)
+		}
+		if len(list) != 1 && cmd == "rotate-keys" {
+			return nil, usageErrorf("rotate-keys: name one module")
+		}
+		cfg.Apps = list
+	}
+	return &invocation{cfg: cfg, status: f.status}, nil
+}
+
+// newLogger writes JSON lines at level, which config.Load has checked.
 func newLogger(level string, w io.Writer) *slog.Logger {
 	var l slog.Level
-	if err := l.UnmarshalText([]byte(level)); err != nil {
-		l = slog.LevelInfo
-	}
+	_ = l.UnmarshalText([]byte(level))
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
 }
 
@@ -391,13 +460,14 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, clk clock.
 
 func health(ctx context.Context, args []string, getenv config.Getenv, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("alorig health", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	def := getenv("ALORIG_HEALTH_URL")
+	// A configuration error is the server's to report; the check only needs the address.
+	cfg, _ := config.Load(getenv)
+	def := cfg.HealthURL
 	if def == "" {
-		def = defaultHealthURL(getenv)
+		def = defaultHealthURL(cfg)
 	}
 	url := fs.String("url", def, "the URL to check (ALORIG_HEALTH_URL)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout, stderr); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
@@ -420,9 +490,9 @@ func health(ctx context.Context, args []string, getenv config.Getenv, stdout, st
 
 // defaultHealthURL derives the port the container's serve listens on from the same env the
 // serve command reads, so a Docker HEALTHCHECK needs no arguments.
-func defaultHealthURL(getenv config.Getenv) string {
-	if addr := getenv("ALORIG_ADDR"); addr != "" {
-		host, port, err := net.SplitHostPort(addr)
+func defaultHealthURL(cfg *config.Config) string {
+	if cfg.Addr != "" {
+		host, port, err := net.SplitHostPort(cfg.Addr)
 		if err == nil {
 			if host == "" || host == "0.0.0.0" || host == "::" {
 				host = "127.0.0.1"
@@ -430,8 +500,7 @@ func defaultHealthURL(getenv config.Getenv) string {
 			return "http://" + net.JoinHostPort(host, port) + "/healthz"
 		}
 	}
-	cfg, _ := config.Load(getenv)
-	if cfg != nil && len(cfg.Apps) > 0 {
+	if len(cfg.Apps) > 0 {
 		if addr, err := cfg.ListenAddr(); err == nil {
 			return "http://127.0.0.1" + addr + "/healthz"
 		}

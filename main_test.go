@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/alorig/alorig/config"
 	"github.com/alorig/alorig/shared/database"
 	"github.com/alorig/alorig/shared/testkit"
 	"github.com/stretchr/testify/require"
@@ -123,4 +126,73 @@ func TestStartupErrorsRedactTheRedisPassword(t *testing.T) {
 	err := run(context.Background(), []string{"serve", "--apps=asms"}, getenv(env), io.Discard, io.Discard)
 	require.ErrorContains(t, err, "Redis at redis://default:xxxxx@127.0.0.1:1 does not answer")
 	require.NotContains(t, err.Error(), "r3dis-s3cret")
+}
+
+// Help that was asked for goes to stdout and exits 0; a command line that cannot be read gets
+// the flags on stderr and exits 2; a command that was understood but failed exits 1.
+func TestHelpGoesToStdoutAndUsageErrorsExit2(t *testing.T) {
+	t.Parallel()
+	env := getenv(map[string]string{"ALORIG_ADMIN_ADDR": "off"})
+	for _, cmd := range []string{"serve", "worker", "migrate", "seed", "rotate-keys", "health"} {
+		var out, errb bytes.Buffer
+		err := run(context.Background(), []string{cmd, "--help"}, env, &out, &errb)
+		require.Equal(t, 0, exitCode(err), "%s --help: %v", cmd, err)
+		require.Contains(t, out.String(), "Usage of alorig "+cmd+":", cmd)
+		require.Empty(t, errb.String(), "%s --help writes nothing to stderr", cmd)
+
+		out.Reset()
+		errb.Reset()
+		err = run(context.Background(), []string{cmd, "--nope"}, env, &out, &errb)
+		require.Equal(t, 2, exitCode(err), "%s --nope: %v", cmd, err)
+		require.Contains(t, errb.String(), "Usage of alorig "+cmd+":", cmd)
+		require.Empty(t, out.String(), cmd)
+	}
+	for _, args := range [][]string{{}, {"frobnicate"}, {"migrate"}, {"migrate", "--app=asms", "--all"},
+		{"serve", "--apps=bogus"}, {"worker", "extra"}} {
+		err := run(context.Background(), args, env, io.Discard, io.Discard)
+		require.Equal(t, 2, exitCode(err), "%v: %v", args, err)
+	}
+	err := run(context.Background(), []string{"serve", "--apps=asms"}, getenv(map[string]string{"ALORIG_ENV": "staging"}), io.Discard, io.Discard)
+	require.Equal(t, 1, exitCode(err), "a bad environment is not a usage error: %v", err)
+}
+
+// Every flag a subcommand lists changes what the command does: a flag that is parsed and then
+// ignored (as --apps once was for migrate, seed and rotate-keys) fails here. Each command's
+// baseline is its shortest valid command line; each flag gets a value that differs from it.
+func TestEveryListedFlagIsRead(t *testing.T) {
+	t.Parallel()
+	env := getenv(map[string]string{"ALORIG_ADMIN_ADDR": "off"})
+	table := map[string]struct {
+		base  []string
+		flags map[string][]string // flag name → a command line setting it
+	}{
+		"serve": {[]string{"--apps=asms"}, map[string][]string{
+			"apps": {"--apps=psydge"}, "surface": {"--apps=asms", "--surface=all"},
+			"addr": {"--apps=asms", "--addr=127.0.0.1:1"}, "with-worker": {"--apps=asms", "--with-worker"}}},
+		"worker":      {[]string{"--apps=asms"}, map[string][]string{"apps": {"--apps=psydge"}}},
+		"migrate":     {[]string{"--app=asms"}, map[string][]string{"app": {"--app=psydge"}, "all": {"--all"}, "status": {"--app=asms", "--status"}}},
+		"seed":        {[]string{"--app=asms"}, map[string][]string{"app": {"--app=psydge"}, "all": {"--all"}}},
+		"rotate-keys": {[]string{"--app=asms"}, map[string][]string{"app": {"--app=psydge"}}},
+	}
+	resolved := func(cmd string, args []string) string {
+		inv, err := parseCommand(cmd, args, env, io.Discard, io.Discard)
+		require.NoError(t, err, "%s %v", cmd, args)
+		c := inv.cfg
+		return fmt.Sprint(c.Apps, c.Surface, c.Addr, c.WithWorker, inv.status)
+	}
+	for cmd, tc := range table {
+		cfg, err := config.Load(env)
+		require.NoError(t, err)
+		fs, _, err := commandFlags(cmd, cfg)
+		require.NoError(t, err)
+		base := resolved(cmd, tc.base)
+		fs.VisitAll(func(f *flag.Flag) {
+			args, ok := tc.flags[f.Name]
+			require.True(t, ok, "%s lists --%s, which this test does not know: add it to the table", cmd, f.Name)
+			require.NotEqual(t, base, resolved(cmd, args), "%s --%s changes nothing the command uses", cmd, f.Name)
+		})
+		for name := range tc.flags {
+			require.NotNil(t, fs.Lookup(name), "%s has no --%s", cmd, name)
+		}
+	}
 }

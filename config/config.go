@@ -50,9 +50,21 @@ func (m *Module) PublicHost() string {
 	return ""
 }
 
-// Defaults are the seed's maps: ports, database names and Redis DBs. IGNY8 owns Redis DBs 0 and
-// 1 and ports 8011/8031 on the same server, so none of them appear here.
-var Defaults = []Module{
+// Defaults yields the seed's maps, one copy of each module at a time: ports, database names
+// and Redis DBs, in documented order (for _, m := range config.Defaults). The table itself is
+// unexported so no caller can change it for everyone else.
+func Defaults(yield func(int, Module) bool) {
+	for i, m := range defaults {
+		m.Hosts, m.SurfaceHost = slices.Clone(m.Hosts), slices.Clone(m.SurfaceHost)
+		if !yield(i, m) {
+			return
+		}
+	}
+}
+
+// defaults are the seed's maps. IGNY8 owns Redis DBs 0 and 1 and ports 8011/8031 on the same
+// server, so none of them appear here.
+var defaults = []Module{
 	{Name: "psydge", Title: "Psydge", Port: 8012, Surface: "ws", SurfacePort: 8013, Database: "psydge_db", RedisDB: 2,
 		Hosts: []string{"psydge.com", "www.psydge.com", "api.psydge.com", "app.psydge.com"}, SurfaceHost: []string{"ws.psydge.com"}},
 	{Name: "snapify", Title: "Snapify", Port: 8014, Database: "snapify_db", RedisDB: 3,
@@ -69,8 +81,8 @@ var Defaults = []Module{
 
 // Names lists the module names in their documented order.
 func Names() []string {
-	out := make([]string, len(Defaults))
-	for i, m := range Defaults {
+	out := make([]string, len(defaults))
+	for i, m := range defaults {
 		out[i] = m.Name
 	}
 	return out
@@ -78,8 +90,13 @@ func Names() []string {
 
 // Config is the whole process configuration.
 type Config struct {
-	Env        string // development | production
-	Apps       []string
+	Env  string // development | production
+	Apps []string
+	// App is ALORIG_APP, the default of --app for migrate, seed and rotate-keys.
+	App string
+	// HealthURL is ALORIG_HEALTH_URL, what `alorig health` asks; empty derives it from the
+	// serve settings.
+	HealthURL  string
 	Surface    string // web | ws | cms | all; empty: web for one module, all for several
 	Addr       string // empty: the module's documented port, or :8080 for several
 	WithWorker bool
@@ -217,7 +234,9 @@ func Load(getenv Getenv) (*Config, error) {
 		WithWorker:     boolean("ALORIG_WITH_WORKER"),
 		AdminAddr:      str("ALORIG_ADMIN_ADDR", "127.0.0.1:9090"),
 		AdminToken:     str("ALORIG_ADMIN_TOKEN", ""),
-		LogLevel:       str("ALORIG_LOG_LEVEL", "info"),
+		App:            str("ALORIG_APP", ""),
+		HealthURL:      str("ALORIG_HEALTH_URL", ""),
+		LogLevel:       strings.ToLower(str("ALORIG_LOG_LEVEL", "info")),
 		DatabaseURL:    str("ALORIG_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"),
 		RedisURL:       str("ALORIG_REDIS_URL", "redis://127.0.0.1:6379"),
 		DBMaxConns:     num("ALORIG_DB_MAX_CONNS", 0),
@@ -293,6 +312,11 @@ func Load(getenv Getenv) (*Config, error) {
 	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
 		errs = append(errs, fmt.Errorf("ALORIG_MAIL_FROM=%q: want an address such as Alorig <no-reply@example.com>", c.MailFrom))
 	}
+	if !slices.Contains(logLevels, c.LogLevel) {
+		// A typo must not quietly log at another level (no debug lines while debugging, or
+		// every debug line in production).
+		errs = append(errs, fmt.Errorf("ALORIG_LOG_LEVEL=%q: want one of %s", c.LogLevel, strings.Join(logLevels, ", ")))
+	}
 	if c.Env != "development" && c.Env != "production" {
 		errs = append(errs, fmt.Errorf("ALORIG_ENV=%q: want development or production", c.Env))
 	}
@@ -329,10 +353,7 @@ func Load(getenv Getenv) (*Config, error) {
 		errs = append(errs, fmt.Errorf("ALORIG_REDIS_URL: want redis://host:port"))
 	}
 
-	for _, d := range Defaults {
-		m := d
-		m.Hosts = slices.Clone(d.Hosts)
-		m.SurfaceHost = slices.Clone(d.SurfaceHost)
+	for _, m := range Defaults {
 		upper := strings.ToUpper(m.Name)
 		m.RedisPrefix = m.Name + ":"
 		if hosts := getenv("ALORIG_" + upper + "_HOSTS"); hosts != "" {
@@ -391,6 +412,9 @@ func Load(getenv Getenv) (*Config, error) {
 	}
 	return c, nil
 }
+
+// logLevels are the values of ALORIG_LOG_LEVEL (any case).
+var logLevels = []string{"debug", "info", "warn", "error"}
 
 // DevelopmentKeys is the keyring `make run` uses. Production refuses it.
 const DevelopmentKeys = "dev1:ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZCEhISE="
