@@ -179,3 +179,17 @@ func TestCookieSessionsNeedCSRFAndBearerDoesNot(t *testing.T) {
 			Body: `{"email":"nobody@school.pk","password":"a long passphrase"}`, Status: 401, Contains: []string{"email or password is incorrect"}},
 	})
 }
+
+// ASMS's role table is handed out as copies: a caller cannot widen a role for everyone.
+func TestASMSRolesAndPolicyAreCopies(t *testing.T) {
+	t.Parallel()
+	asms.Roles()[0] = "nobody"
+	p := asms.Policy()
+	p["parent"] = append(p["parent"], "fees:write")
+	p["parent"][0] = "grades:write"
+	require.Equal(t, "ho_admin", asms.Roles()[0])
+	require.Len(t, asms.Roles(), 10)
+	require.False(t, asms.Policy().Can("parent", "fees:write"))
+	require.False(t, asms.Policy().Can("parent", "grades:write"))
+	require.True(t, asms.Policy().Can("ho_admin", "users:write"))
+}

@@ -1,13 +1,18 @@
 package asms
 
-import "github.com/alorig/alorig/shared/auth"
+import (
+	"maps"
+	"slices"
 
-// Roles are the pilot's ten roles, in order of reach.
-var Roles = []string{"ho_admin", "branch_admin", "principal", "vice_principal", "teacher", "class_teacher",
+	"github.com/alorig/alorig/shared/auth"
+)
+
+// roles are the pilot's ten roles, in order of reach.
+var roles = []string{"ho_admin", "branch_admin", "principal", "vice_principal", "teacher", "class_teacher",
 	"accountant", "parent", "student", "support_staff"}
 
-// Policy is the RBAC table the school modules will check.
-var Policy = auth.Policy{
+// policy is the RBAC table the school modules will check.
+var policy = auth.Policy{
 	"ho_admin":       {"schools:read", "schools:write", "students:read", "students:write", "grades:read", "grades:write", "attendance:read", "attendance:write", "fees:read", "fees:write", "users:write"},
 	"branch_admin":   {"schools:read", "students:read", "students:write", "grades:read", "attendance:read", "fees:read", "users:write"},
 	"principal":      {"schools:read", "students:read", "students:write", "grades:read", "grades:write", "attendance:read", "attendance:write", "fees:read"},
@@ -18,4 +23,17 @@ var Policy = auth.Policy{
 	"parent":         {"grades:read:own", "attendance:read:own"},
 	"student":        {"grades:read:own", "attendance:read:own"},
 	"support_staff":  {"schools:read"},
+}
+
+// Roles returns the pilot's ten roles, in order of reach: a copy, so no caller can change
+// them for the rest of the process.
+func Roles() []string { return slices.Clone(roles) }
+
+// Policy returns the RBAC table (a copy, like Roles): role → permissions.
+func Policy() auth.Policy {
+	out := make(auth.Policy, len(policy))
+	for role, perms := range maps.All(policy) {
+		out[role] = slices.Clone(perms)
+	}
+	return out
 }
