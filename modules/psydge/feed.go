@@ -2,10 +2,15 @@ package psydge
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,9 +20,9 @@ import (
 	"github.com/alorig/alorig/modules/psydge/market/vista"
 	"github.com/alorig/alorig/shared/auth"
 	"github.com/alorig/alorig/shared/cache"
-	"github.com/alorig/alorig/shared/secret"
 	"github.com/alorig/alorig/shared/web"
 	"github.com/labstack/echo/v4"
+	"github.com/redis/go-redis/v9"
 )
 
 // priceTTL is the seed's 5 s life of psydge:prices:{symbol}: a stale quote disappears rather
@@ -142,65 +147,100 @@ func (m *Module) snapshot(ctx context.Context, userID int64, symbols []string) [
 
 // ticketTTL bounds a WebSocket ticket: browsers cannot set headers on a WebSocket, so the
 // page trades its Bearer token for a ticket and puts that in the URL, where it may be logged.
+// A ticket is also single-use (redeemed with an atomic get-and-delete) and tied to the
+// session that asked for it: the socket it opens ends when that session does.
 const ticketTTL = 60 * time.Second
 
-var ticketAD = secret.AD("ws_tickets", 0, "ticket")
-
-type wsTicket struct {
-	User int64 `json:"u"`
-	Exp  int64 `json:"exp"`
+// ticketKey names a ticket in Redis by its digest, so the keyspace never holds a usable ticket.
+func wsTicketKey(ticket string) string {
+	sum := sha256.Sum256([]byte(ticket))
+	return "ws_ticket:" + hex.EncodeToString(sum[:])
 }
+
+// redeemScript gets and deletes a ticket in one step (GETDEL, written for any Redis version):
+// two connections racing with one ticket cannot both have it.
+var redeemScript = cache.NewScript(`local v = redis.call('GET', KEYS[1])
+if v then redis.call('DEL', KEYS[1]) end
+return v`)
 
 func (m *Module) wsTicket(c echo.Context) error {
-	u := auth.CurrentUser(c)
-	exp := m.d.Clock.Now().Add(ticketTTL)
-	pt, _ := json.Marshal(wsTicket{User: u.ID, Exp: exp.Unix()})
-	sealed, err := m.d.Keyring.Seal(pt, ticketAD)
-	if err != nil {
-		return fmt.Errorf("psydge: seal ws ticket: %w", err)
+	u, sess := auth.CurrentUser(c), auth.CurrentSession(c)
+	if sess == nil {
+		return web.Unauthorized("a ticket is issued to a signed-in session: send its Bearer token").WithCode("UNAUTHENTICATED")
 	}
-	return c.JSON(http.StatusCreated, map[string]any{"ticket": base64.RawURLEncoding.EncodeToString(sealed), "expires_at": exp.UTC()})
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return fmt.Errorf("psydge: ws ticket: %w", err)
+	}
+	ticket := base64.RawURLEncoding.EncodeToString(raw[:])
+	exp := m.d.Clock.Now().Add(ticketTTL)
+	val := strconv.FormatInt(u.ID, 10) + ":" + strconv.FormatInt(sess.ID, 10)
+	if err := m.d.KV.Set(c.Request().Context(), wsTicketKey(ticket), val, ticketTTL); err != nil {
+		return fmt.Errorf("psydge: store ws ticket: %w", err)
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"ticket": ticket, "expires_at": exp.UTC()})
 }
 
-func (m *Module) ticketUser(raw string) (int64, error) {
-	b, err := base64.RawURLEncoding.DecodeString(raw)
+// redeemTicket spends a ticket: its user and session, if the session is still live.
+func (m *Module) redeemTicket(ctx context.Context, ticket string) (live.Identity, error) {
+	if len(ticket) > 64 {
+		return live.Identity{}, errUnauthenticated
+	}
+	v, err := m.d.KV.Run(ctx, redeemScript, []string{wsTicketKey(ticket)})
+	if errors.Is(err, redis.Nil) {
+		return live.Identity{}, errUnauthenticated
+	}
 	if err != nil {
-		return 0, errUnauthenticated
+		return live.Identity{}, fmt.Errorf("psydge: redeem ws ticket: %w", err)
 	}
-	pt, err := m.d.Keyring.Open(b, ticketAD)
+	s, _ := v.(string)
+	us, ss, _ := strings.Cut(s, ":")
+	id := live.Identity{}
+	id.User, _ = strconv.ParseInt(us, 10, 64)
+	id.Session, _ = strconv.ParseInt(ss, 10, 64)
+	if id.User == 0 || id.Session == 0 {
+		return live.Identity{}, errUnauthenticated
+	}
+	// The session may have ended in the ticket's minute.
+	ok, err := m.d.Accounts.LiveSessions(ctx, []int64{id.Session})
 	if err != nil {
-		return 0, errUnauthenticated
+		return live.Identity{}, err
 	}
-	var t wsTicket
-	if json.Unmarshal(pt, &t) != nil || m.d.Clock.Now().Unix() >= t.Exp {
-		return 0, errUnauthenticated
+	if !ok[id.Session] {
+		return live.Identity{}, errUnauthenticated
 	}
-	return t.User, nil
+	return id, nil
 }
 
 // serveWS authenticates by Bearer token or ?ticket= (never by cookie) and hands the
 // connection to the hub. ?symbols=EURUSD,XAUUSD subscribes at once.
 func (m *Module) serveWS(c echo.Context) error {
-	var uid int64
+	var id live.Identity
 	if strings.HasPrefix(c.Request().Header.Get("Authorization"), "Bearer ") {
-		if u := auth.CurrentUser(c); u != nil {
-			uid = u.ID
+		if u, s := auth.CurrentUser(c), auth.CurrentSession(c); u != nil && s != nil {
+			id = live.Identity{User: u.ID, Session: s.ID}
 		}
 	} else if t := c.QueryParam("ticket"); t != "" {
-		id, err := m.ticketUser(t)
-		if err != nil {
-			return web.Unauthorized("the ticket is invalid or expired: POST /api/v1/ws/ticket for a new one").WithCode("INVALID_TICKET")
+		var err error
+		id, err = m.redeemTicket(c.Request().Context(), t)
+		if errors.Is(err, errUnauthenticated) {
+			return web.Unauthorized("the ticket is invalid, expired or already used: POST /api/v1/ws/ticket for a new one").WithCode("INVALID_TICKET")
 		}
-		uid = id
+		if err != nil {
+			return err
+		}
 	}
-	if uid == 0 {
+	if id.User == 0 {
 		return web.Unauthorized("send a Bearer token or ?ticket= from POST /api/v1/ws/ticket").WithCode("UNAUTHENTICATED")
 	}
 	var symbols []string
 	if s := c.QueryParam("symbols"); s != "" {
 		symbols = strings.Split(s, ",")
 	}
-	_ = m.hub.Serve(c.Response(), c.Request(), uid, symbols)
+	if err := m.hub.Serve(c.Response(), c.Request(), id, symbols); errors.Is(err, live.ErrTooManyConnections) {
+		return web.NewProblem(http.StatusTooManyRequests, "you have the most live connections allowed; close one first").
+			WithCode("TOO_MANY_CONNECTIONS")
+	}
 	return nil
 }
 

@@ -49,7 +49,14 @@ func New(d platform.Deps) (platform.Module, error) {
 		m.feed = market.NewFeed(market.FeedConfig{Seed: 1}, fixedClock{d.Clock.Now().Add(-warmUpSpan).Truncate(time.Minute)})
 		m.feed.Subscribe(m.onQuote)
 	}
-	m.hub = live.New(live.Config{KV: d.KV, Log: d.Log, Snapshot: m.snapshot})
+	hc := live.Config{KV: d.KV, Log: d.Log, Snapshot: m.snapshot}
+	if d.Accounts != nil {
+		// A live connection ends with the session that opened it (logout, revocation, a
+		// disabled user): the hub hears the accounts' session changes and checks every
+		// connection's session every 30 s.
+		hc.SessionsValid, hc.SessionChannel, hc.ParseSessionChange = d.Accounts.LiveSessions, auth.SessionsChannel, auth.ParseSessionChange
+	}
+	m.hub = live.New(hc)
 	m.tickets = cache.NewNear(d.KV, cache.NearConfig{Channel: "near:tickets", Log: d.Log}, matchTicket)
 	m.registerWorkers()
 	return m, nil

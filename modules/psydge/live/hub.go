@@ -13,8 +13,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -73,6 +75,31 @@ type Config struct {
 	// WriterLinger is how long a connection's writer goroutine waits for the next frame
 	// before it exits (30 s): longer than the tick interval, shorter than an idle session.
 	WriterLinger time.Duration
+	// MaxPerUser bounds one user's connections in this process (5): Serve refuses another
+	// with ErrTooManyConnections before the upgrade.
+	MaxPerUser int
+	// Each connection's frames (subscribe and the rest) pass a token bucket of FrameBurst
+	// (5) refilled at FrameRate per second (1): a subscribe reads the gate state and prices, so
+	// a client cannot make the server do that in a loop. A frame over the limit gets an error
+	// frame; FrameStrikes (10) of them in a row close the connection (policy violation).
+	FrameRate    float64
+	FrameBurst   int
+	FrameStrikes int
+	// SessionsValid reports which of the sessions are still valid. With it, a connection
+	// opened by a session ends when the session does: at once when SessionChannel announces a
+	// change of that session or its user (read with ParseSessionChange), and at the latest at
+	// the next SessionCheck (30 s), which checks every connection in one call.
+	SessionsValid      func(ctx context.Context, ids []int64) (map[int64]bool, error)
+	SessionChannel     string
+	ParseSessionChange func(payload string) (sessions, users []int64)
+	SessionCheck       time.Duration
+}
+
+// Identity is who a connection belongs to: the user, and the session that opened it (0 for
+// none: such a connection is never checked against sessions).
+type Identity struct {
+	User    int64
+	Session int64
 }
 
 // Hub holds this process's connections.
@@ -100,6 +127,7 @@ type Hub struct {
 type client struct {
 	hub     *Hub
 	user    int64
+	session int64
 	conn    *websocket.Conn
 	send    chan []byte
 	done    chan struct{}
@@ -108,6 +136,10 @@ type client struct {
 	// writeSince is when the current write began (Unix ns), 0 between writes.
 	writeSince atomic.Int64
 	symbols    []string // guarded by hub.mu
+	// The frame bucket, touched only by the read loop.
+	tokens  float64
+	refill  time.Time
+	strikes int
 }
 
 // pingFrame in a send queue asks the writer for a WebSocket ping.
@@ -130,6 +162,21 @@ func New(cfg Config) *Hub {
 	if cfg.WriterLinger <= 0 {
 		cfg.WriterLinger = 30 * time.Second
 	}
+	if cfg.MaxPerUser <= 0 {
+		cfg.MaxPerUser = 5
+	}
+	if cfg.FrameRate <= 0 {
+		cfg.FrameRate = 1
+	}
+	if cfg.FrameBurst <= 0 {
+		cfg.FrameBurst = 5
+	}
+	if cfg.FrameStrikes <= 0 {
+		cfg.FrameStrikes = 10
+	}
+	if cfg.SessionCheck <= 0 {
+		cfg.SessionCheck = 30 * time.Second
+	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
@@ -148,6 +195,12 @@ func (h *Hub) Run(ctx context.Context) error {
 	defer hb.Stop()
 	watch := time.NewTicker(h.cfg.WriteTimeout / 2)
 	defer watch.Stop()
+	var sessions <-chan time.Time // nil without SessionsValid: never fires
+	if h.cfg.SessionsValid != nil {
+		st := time.NewTicker(h.cfg.SessionCheck)
+		defer st.Stop()
+		sessions = st.C
+	}
 	go func() {
 		for {
 			select {
@@ -157,6 +210,8 @@ func (h *Hub) Run(ctx context.Context) error {
 				h.pingAll()
 			case <-watch.C:
 				h.dropStuckWriters(time.Now())
+			case <-sessions:
+				h.checkSessions(ctx, func(*client) bool { return true })
 			}
 		}
 	}()
@@ -175,7 +230,11 @@ func (h *Hub) Run(ctx context.Context) error {
 }
 
 func (h *Hub) listen(ctx context.Context) error {
-	sub := h.cfg.KV.Subscribe(ctx, ChannelUser, ChannelPrices)
+	channels := []string{ChannelUser, ChannelPrices}
+	if h.cfg.SessionsValid != nil && h.cfg.SessionChannel != "" && h.cfg.ParseSessionChange != nil {
+		channels = append(channels, h.cfg.SessionChannel)
+	}
+	sub := h.cfg.KV.Subscribe(ctx, channels...)
 	defer sub.Close()
 	// Receive does not return on ctx alone while the channel is quiet; closing does.
 	stop := context.AfterFunc(ctx, func() { _ = sub.Close() })
@@ -188,6 +247,10 @@ func (h *Hub) listen(ctx context.Context) error {
 		msg, err := sub.Receive(ctx)
 		if err != nil {
 			return err
+		}
+		if msg.Channel == h.cfg.SessionChannel && msg.Channel != "" {
+			h.sessionChanged(ctx, msg.Payload)
+			continue
 		}
 		target, payload, ok := strings.Cut(msg.Payload, "\n")
 		if !ok {
@@ -283,17 +346,84 @@ func (h *Hub) Stats() (clients int, delivered, dropped int64) {
 // ErrClosed is returned by Serve once the hub is shutting down.
 var ErrClosed = errors.New("live: hub is closed")
 
+// ErrTooManyConnections is returned by Serve, before the upgrade and without writing an
+// answer, when the user already holds MaxPerUser connections here.
+var ErrTooManyConnections = errors.New("live: too many connections for this user")
+
+// sessionChanged checks, off the fan-out loop, the connections a session-channel message
+// names: a revoked session, or any session of a changed user.
+func (h *Hub) sessionChanged(ctx context.Context, payload string) {
+	if strings.HasPrefix(payload, "~hb:") {
+		return
+	}
+	sessions, users := h.cfg.ParseSessionChange(payload)
+	if len(sessions) == 0 && len(users) == 0 {
+		return
+	}
+	go h.checkSessions(ctx, func(c *client) bool {
+		return slices.Contains(sessions, c.session) || slices.Contains(users, c.user)
+	})
+}
+
+// checkSessions closes the matching connections whose session has ended. When the sessions
+// cannot be read it keeps them (the next check tries again): they only receive.
+func (h *Hub) checkSessions(ctx context.Context, match func(*client) bool) {
+	h.mu.RLock()
+	var cs []*client
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, set := range h.users {
+		for c := range set {
+			if c.session == 0 || !match(c) {
+				continue
+			}
+			cs = append(cs, c)
+			if !seen[c.session] {
+				seen[c.session] = true
+				ids = append(ids, c.session)
+			}
+		}
+	}
+	h.mu.RUnlock()
+	if len(ids) == 0 {
+		return
+	}
+	live, err := h.cfg.SessionsValid(ctx, ids)
+	if err != nil {
+		h.cfg.Log.Warn("live: sessions could not be checked", "err", err)
+		return
+	}
+	for _, c := range cs {
+		if !live[c.session] {
+			h.cfg.Log.Info("live: closing a connection whose session ended", "user", c.user, "session", c.session)
+			c.stop()
+			go func() { _ = c.conn.Close(websocket.StatusPolicyViolation, "session ended: sign in again") }()
+		}
+	}
+}
+
+// count is how many connections the user holds here.
+func (h *Hub) count(user int64) int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.users[user])
+}
+
 // Serve upgrades the request of an authenticated user and hands the connection to the hub,
 // which runs it until the client leaves, is dropped, or the hub closes.
 // Subscriptions can be changed with {"type":"subscribe","symbols":[...]} and
 // {"type":"unsubscribe","symbols":[...]}.
-func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, userID int64, symbols []string) error {
+func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, id Identity, symbols []string) error {
+	userID := id.User
 	h.mu.RLock()
 	closed := h.closed
 	h.mu.RUnlock()
 	if closed {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return ErrClosed
+	}
+	if h.count(userID) >= h.cfg.MaxPerUser {
+		return ErrTooManyConnections
 	}
 	// Only Bearer tokens and tickets authenticate here (never cookies), so any origin may
 	// connect: a foreign page cannot ride a cookie into a socket.
@@ -302,10 +432,16 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, userID int64, symbol
 		return err
 	}
 	conn.SetReadLimit(4096)
-	c := &client{hub: h, user: userID, conn: conn, send: make(chan []byte, h.cfg.SendBuffer), done: make(chan struct{})}
-	if !h.register(c) {
+	c := &client{hub: h, user: userID, session: id.Session, conn: conn, send: make(chan []byte, h.cfg.SendBuffer), done: make(chan struct{}),
+		tokens: float64(h.cfg.FrameBurst), refill: time.Now()}
+	switch err := h.register(c); {
+	case errors.Is(err, ErrTooManyConnections):
+		// Two upgrades raced past the check above; the later one ends here.
+		conn.Close(websocket.StatusPolicyViolation, fmt.Sprintf("at most %d live connections per user", h.cfg.MaxPerUser))
+		return err
+	case err != nil:
 		conn.Close(websocket.StatusGoingAway, "server shutting down")
-		return ErrClosed
+		return err
 	}
 	h.subscribe(c, symbols)
 	if h.cfg.Snapshot != nil {
@@ -436,6 +572,19 @@ func (c *client) readLoop(ctx context.Context) {
 		if err != nil {
 			return
 		}
+		if !c.allowFrame(time.Now()) {
+			c.strikes++
+			if c.strikes >= c.hub.cfg.FrameStrikes {
+				c.hub.cfg.Log.Info("live: closing a connection that keeps sending too many frames", "user", c.user)
+				c.stop()
+				_ = c.conn.Close(websocket.StatusPolicyViolation, "too many frames")
+				return
+			}
+			c.enqueue(Encode("error", map[string]string{"code": "RATE_LIMITED",
+				"message": fmt.Sprintf("at most %g frames per second (bursts of %d); this one was ignored, and the connection closes if it goes on", c.hub.cfg.FrameRate, c.hub.cfg.FrameBurst)}))
+			continue
+		}
+		c.strikes = 0
 		var cmd command
 		if json.Unmarshal(b, &cmd) != nil {
 			c.enqueue(Encode("error", "frames must be JSON commands: subscribe or unsubscribe"))
@@ -457,11 +606,26 @@ func (c *client) readLoop(ctx context.Context) {
 	}
 }
 
-func (h *Hub) register(c *client) bool {
+// allowFrame takes a token from the connection's frame bucket.
+func (c *client) allowFrame(now time.Time) bool {
+	cfg := &c.hub.cfg
+	c.tokens = min(float64(cfg.FrameBurst), c.tokens+now.Sub(c.refill).Seconds()*cfg.FrameRate)
+	c.refill = now
+	if c.tokens < 1 {
+		return false
+	}
+	c.tokens--
+	return true
+}
+
+func (h *Hub) register(c *client) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
-		return false
+		return ErrClosed
+	}
+	if len(h.users[c.user]) >= h.cfg.MaxPerUser {
+		return ErrTooManyConnections
 	}
 	set := h.users[c.user]
 	if set == nil {
@@ -469,7 +633,7 @@ func (h *Hub) register(c *client) bool {
 		h.users[c.user] = set
 	}
 	set[c] = struct{}{}
-	return true
+	return nil
 }
 
 func (h *Hub) unregister(c *client) {

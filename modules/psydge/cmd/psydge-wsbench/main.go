@@ -88,7 +88,7 @@ func runHub(kv *cache.Keyspace, addr string) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", func(w http.ResponseWriter, r *http.Request) {
 		u, _ := strconv.ParseInt(r.URL.Query().Get("u"), 10, 64)
-		_ = h.Serve(w, r, u, []string{r.URL.Query().Get("symbols")})
+		_ = h.Serve(w, r, live.Identity{User: u}, []string{r.URL.Query().Get("symbols")})
 	})
 	mux.HandleFunc("/stats", func(w http.ResponseWriter, r *http.Request) {
 		runtime.GC()
