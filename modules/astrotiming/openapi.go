@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/alorig/alorig/modules/astrotiming/engine"
-	"github.com/alorig/alorig/shared/auth"
 	"github.com/alorig/alorig/shared/web"
 )
 
@@ -141,78 +140,4 @@ type createdWebhook struct {
 	Secret    string      `json:"secret"`
 	Scheduled []time.Time `json:"deliveries_scheduled"`
 	Signature string      `json:"signature"`
-}
-
-// Bodies of the platform's account endpoints, as shared/auth binds and answers them.
-type (
-	authCredentials struct {
-		Email       string `json:"email"`
-		Password    string `json:"password"`
-		DisplayName string `json:"display_name,omitempty"`
-	}
-	authSignedIn struct {
-		User *auth.User `json:"user"`
-		auth.Issued
-	}
-	authPasswordChange struct {
-		Current string `json:"current_password"`
-		New     string `json:"new_password"`
-	}
-	authResetConfirm struct {
-		Token    string `json:"token"`
-		Password string `json:"password"`
-	}
-	authNewKey struct {
-		Name string `json:"name"`
-		Tier string `json:"tier,omitempty" enum:"free,developer,premium" doc:"only free is self-issued; billing grants the others"`
-	}
-	authIssuedKey struct {
-		Key    string       `json:"key"`
-		APIKey *auth.APIKey `json:"api_key"`
-		Note   string       `json:"note"`
-	}
-)
-
-// documentAuth describes the account endpoints auth.Routes mounts under /api/v1/auth. They are
-// registered by the platform, so they are documented here with API.Op; openapitest.Check in
-// the module's tests fails when the two drift apart. (A documenting mount in shared/auth,
-// auth.MountAPI, would replace this.)
-func documentAuth(api *web.API) {
-	const p = "/api/v1/auth"
-	tags := []string{"account"}
-	user := web.AuthUser
-	open := web.AuthNone
-	status := web.Fields{"status": ""}
-	op := func(method, path string, o web.Operation) {
-		o.Tags = tags
-		api.Op(method, p+path, o)
-	}
-	op(http.MethodPost, "/register", web.Operation{Summary: "Create an account and sign in", Auth: open, Request: authCredentials{},
-		Responses: web.Created(authSignedIn{}), Problems: []int{http.StatusConflict, http.StatusUnprocessableEntity, http.StatusTooManyRequests}})
-	op(http.MethodPost, "/login", web.Operation{Summary: "Sign in", Auth: open, Request: authCredentials{},
-		Responses: web.OK(authSignedIn{}), Problems: []int{http.StatusUnauthorized, http.StatusUnprocessableEntity, http.StatusTooManyRequests}})
-	op(http.MethodPost, "/anonymous", web.Operation{Summary: "Start an anonymous account", Auth: open,
-		Responses: web.Created(authSignedIn{}), Problems: []int{http.StatusTooManyRequests}})
-	op(http.MethodPost, "/password", web.Operation{Summary: "Change your password; your other sessions are signed out", Auth: user,
-		Request: authPasswordChange{}, Responses: web.OK(status), Problems: []int{http.StatusConflict, http.StatusUnprocessableEntity}})
-	op(http.MethodPost, "/password/reset", web.Operation{Summary: "Email a password reset link", Auth: open, Request: authCredentials{},
-		Responses: map[int]web.Response{http.StatusAccepted: {Body: status}}, Problems: []int{http.StatusUnprocessableEntity, http.StatusTooManyRequests, http.StatusServiceUnavailable}})
-	op(http.MethodPost, "/password/reset/confirm", web.Operation{Summary: "Set a new password with the emailed code", Auth: open,
-		Description: "The emailed link opens a form (GET) that posts here as a form; apps send JSON.",
-		Request:     authResetConfirm{}, Responses: web.OK(status), Problems: []int{http.StatusUnprocessableEntity}})
-	op(http.MethodPost, "/email", web.Operation{Summary: "Attach an email and password to an anonymous account", Auth: user,
-		Request: authCredentials{}, Responses: web.OK(auth.User{}), Problems: []int{http.StatusConflict, http.StatusUnprocessableEntity}})
-	op(http.MethodPost, "/logout", web.Operation{Summary: "Sign out this session", Auth: user, Responses: web.NoContent()})
-	op(http.MethodPost, "/sessions/revoke-all", web.Operation{Summary: "Sign out everywhere", Auth: user,
-		Responses: web.OK(web.Fields{"revoked": int64(0)})})
-	op(http.MethodGet, "/me", web.Operation{Summary: "The signed-in user", Auth: user, Responses: web.OK(auth.User{})})
-	op(http.MethodGet, "/sessions", web.Operation{Summary: "Your sessions", Auth: user, Responses: web.OK(web.Fields{"sessions": []auth.Session{}})})
-	op(http.MethodDelete, "/sessions/:session_id", web.Operation{Summary: "Sign out one session", Auth: user, Responses: web.NoContent(),
-		Problems: []int{http.StatusNotFound}})
-	op(http.MethodPost, "/keys", web.Operation{Summary: "Create an API key (shown once)", Auth: user, Request: authNewKey{},
-		Responses: web.Created(authIssuedKey{}), Problems: []int{http.StatusForbidden, http.StatusConflict, http.StatusUnprocessableEntity}})
-	op(http.MethodGet, "/keys", web.Operation{Summary: "Your API keys, revoked ones included", Auth: user,
-		Responses: web.OK(web.Fields{"api_keys": []auth.APIKey{}})})
-	op(http.MethodDelete, "/keys/:key_id", web.Operation{Summary: "Revoke an API key (it stops working at once)", Auth: user,
-		Responses: web.NoContent(), Problems: []int{http.StatusNotFound}})
 }

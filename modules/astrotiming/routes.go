@@ -20,10 +20,9 @@ func (m *Module) Web(e *echo.Echo) {
 	api := newAPI(m.d.Accounts.CookieName())
 	api.On(e, "calendar").GET("/calendar/:token", m.icsFeed, icsFeedOp)
 
-	// The account endpoints come from the platform; they are documented here by hand until
-	// shared/auth offers a documenting mount (see documentAuth).
-	auth.Routes(e.Group("/api/v1/auth"), m.d.Accounts, tierTable())
-	documentAuth(api)
+	// The account endpoints come from the platform, mounted and documented by it.
+	auth.MountAPI(api.On(e.Group("/api/v1/auth"), "account"), m.d.Accounts,
+		auth.RouteSet{PasswordSignIn: true, Tiers: tierTable()})
 
 	v1 := e.Group("/api/v1", m.requireCaller)
 	timing := api.On(v1, "timing")
