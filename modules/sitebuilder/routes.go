@@ -2,6 +2,7 @@ package sitebuilder
 
 import (
 	"github.com/alorig/alorig/shared/auth"
+	"github.com/alorig/alorig/shared/web"
 	"github.com/labstack/echo/v4"
 )
 
@@ -11,7 +12,7 @@ import (
 // the hosts of published sites, which the dispatcher sends here after ClaimHost said yes.
 func (m *Module) Web(e *echo.Echo) {
 	e.GET("/*", func(c echo.Context) error {
-		if !m.isOwnHost(c.Request().Host) {
+		if !web.IsOwnHost(c.Request().Host, m.Name(), m.d.Module.Hosts) {
 			return m.sitePage(c)
 		}
 		return m.landing(c)

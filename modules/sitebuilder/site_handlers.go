@@ -27,14 +27,3 @@ func (m *Module) sitePage(c echo.Context) error {
 	}
 	return web.Render(c, http.StatusOK, sbviews.Page(s.Name, p.Title, p.Blocks))
 }
-
-// isOwnHost reports whether host is one of the module's own names rather than a built site.
-func (m *Module) isOwnHost(host string) bool {
-	host = web.CanonicalHost(host)
-	for _, h := range m.d.Module.Hosts {
-		if h == host {
-			return true
-		}
-	}
-	return host == "sitebuilder.localhost"
-}

@@ -91,14 +91,7 @@ func (m *Module) Checks() []web.Check {
 
 // isOwnHost tells Snapify's own names (snapify.pk, app., admin., api., snapify.localhost) from
 // Pro stores' custom domains.
-func (m *Module) isOwnHost(host string) bool {
-	for _, h := range m.d.Module.Hosts {
-		if h == host {
-			return true
-		}
-	}
-	return host == "snapify.localhost" || strings.HasSuffix(host, ".snapify.localhost")
-}
+func (m *Module) isOwnHost(host string) bool { return web.IsOwnHost(host, m.Name(), m.d.Module.Hosts) }
 
 // ClaimHost answers whether host is a Pro store's custom domain. Answers (yes and no) are
 // cached in Redis and dropped when a store's domain changes.
