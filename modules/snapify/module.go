@@ -93,8 +93,10 @@ func (m *Module) Checks() []web.Check {
 // Pro stores' custom domains.
 func (m *Module) isOwnHost(host string) bool { return web.IsOwnHost(host, m.Name(), m.d.Module.Hosts) }
 
-// ClaimHost answers whether host is a Pro store's custom domain. Answers (yes and no) are
-// cached in Redis and dropped when a store's domain changes.
+// ClaimHost answers whether host is a Pro store's custom domain. A yes is cached in Redis and
+// dropped when the store's domain changes; a no is not stored here: the dispatcher already
+// keeps "no" answers in bounded memory, and a Redis key per unknown name would let anyone grow
+// Redis by sending made-up Host headers.
 func (m *Module) ClaimHost(ctx context.Context, host string) (bool, error) {
 	slug, err := m.slugForDomain(ctx, host)
 	if errors.Is(err, database.ErrNotFound) {
@@ -106,28 +108,19 @@ func (m *Module) ClaimHost(ctx context.Context, host string) (bool, error) {
 // domainCacheTTL bounds a stale answer; a changed domain also has its entry deleted at once.
 const domainCacheTTL = 6 * time.Hour
 
+// slugForDomain is the store a custom domain is active for, or database.ErrNotFound. Only
+// found answers are cached (see ClaimHost).
 func (m *Module) slugForDomain(ctx context.Context, host string) (string, error) {
 	key := "domain:" + host
-	if v, err := m.d.KV.Get(ctx, key); err == nil {
-		if v == "" {
-			return "", database.ErrNotFound
-		}
+	if v, err := m.d.KV.Get(ctx, key); err == nil && v != "" {
 		return v, nil
 	}
 	s, err := storeByDomain(ctx, m.d.DB, host)
-	slug := ""
-	switch {
-	case errors.Is(err, database.ErrNotFound):
-	case err != nil:
-		return "", err
-	default:
-		slug = s.Slug
+	if err != nil {
+		return "", err // database.ErrNotFound for a name no live Pro store has proven
 	}
-	_ = m.d.KV.Set(ctx, key, slug, domainCacheTTL)
-	if slug == "" {
-		return "", database.ErrNotFound
-	}
-	return slug, nil
+	_ = m.d.KV.Set(ctx, key, s.Slug, domainCacheTTL)
+	return s.Slug, nil
 }
 
 // forgetDomain drops the cached answer for a domain, after it was added, moved or removed.

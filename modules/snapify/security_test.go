@@ -347,3 +347,28 @@ func TestCachedPagesKeepTheirOriginWhateverTheHostHeader(t *testing.T) {
 		})
 	}
 }
+
+// Made-up Host headers cost nothing in Redis: the custom-domain lookup caches only the names a
+// store has proven, while the dispatcher keeps its "no" answers in bounded memory.
+func TestUnknownHostsLeaveNoRedisKeys(t *testing.T) {
+	t.Parallel()
+	env, _ := seeded(t)
+	kv := env.Mounted("snapify").KV
+	ctx := context.Background()
+	before, err := kv.Keys(ctx, "*")
+	require.NoError(t, err)
+	for i := 0; i < 50; i++ {
+		res, _ := env.Do("GET", fmt.Sprintf("unknown-%d-%d.example", i, time.Now().UnixNano()), "/", nil, "")
+		require.Equal(t, http.StatusNotFound, res.StatusCode)
+	}
+	after, err := kv.Keys(ctx, "*")
+	require.NoError(t, err)
+	require.ElementsMatch(t, before, after, "unknown hosts created Redis keys")
+
+	// A proven Pro domain is still served, and its answer cached.
+	res, _ := env.Do("GET", "shop.karachigadgets.pk", "/", nil, "")
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	n, err := kv.Exists(ctx, "domain:shop.karachigadgets.pk")
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n)
+}
