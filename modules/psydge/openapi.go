@@ -18,7 +18,7 @@ var apiOps = []apiOp{
 	{"get", "/api/v1/profile", "Psydge profile: time zone, subscription tier, whether broker credentials are stored", "", "200"},
 	{"patch", "/api/v1/profile", "Set the time zone", "Profile", "200"},
 	{"get", "/api/v1/broker-connections", "Broker connections, newest first", "", "200"},
-	{"post", "/api/v1/broker-connections", "Connect the paper broker (default) or a MetaApi account (credentials sealed)", "Connect", "201"},
+	{"post", "/api/v1/broker-connections", "Connect the paper broker (default) or a MetaApi account: your own token, or an account the platform provisioned for you (credentials sealed)", "Connect", "201"},
 	{"delete", "/api/v1/broker-connections/{id}", "Disconnect", "", "204"},
 	{"get", "/api/v1/account", "Broker account (balance, equity) and open positions", "", "200"},
 	{"get", "/api/v1/discipline-config", "Your discipline config and the locked rules", "", "200"},
@@ -42,8 +42,8 @@ var apiOps = []apiOp{
 	{"post", "/api/v1/signals/validate", "Pre-entry validator: approve (a GO signal for you) or stand down", "Validate", "201"},
 	{"get", "/api/v1/candles", "Lightweight Charts bars (?symbol=&timeframe=M1..D1&limit=)", "", "200"},
 	{"get", "/api/v1/prices", "Latest quotes (?symbols=EURUSD,XAUUSD), 5 s old at most", "", "200"},
-	{"post", "/api/v1/ws/ticket", "A 60 s ticket for the WebSocket (?ticket=)", "", "201"},
-	{"get", "/ws", "Live channel (WebSocket): prices, positions, gate, violations, AI messages; Bearer or ?ticket=", "", "101"},
+	{"post", "/api/v1/ws/ticket", "A single-use 60 s ticket for the WebSocket (?ticket=), tied to this session", "", "201"},
+	{"get", "/ws", "Live channel (WebSocket): prices, positions, gate, violations, AI messages; Bearer or ?ticket=; at most 5 per user (429)", "", "101"},
 }
 
 var apiSchemas = map[string]any{
