@@ -381,11 +381,11 @@ func (m *Module) cachedPlatform(c echo.Context, kind string, build func(echo.Con
 		}
 	}
 	r, err := build(c)
+	if errors.Is(err, database.ErrNotFound) {
+		return m.platformNotFound(c)
+	}
 	if err != nil {
 		return err
-	}
-	if r == nil {
-		return m.platformNotFound(c)
 	}
 	p := cachedPage{ETag: etagOf(r.body), ContentType: r.contentType, Body: r.body, Meta: "0 0 " + kind}
 	if cacheable && r.status == http.StatusOK {

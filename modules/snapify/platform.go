@@ -108,12 +108,9 @@ func escapeLike(s string) string {
 func (m *Module) hubPage(c echo.Context, slug string) (*rendered, error) {
 	ctx := c.Request().Context()
 	st := site{origin: m.platformOrigin(c)}
-	h := new(HubPageRow)
-	if err := m.d.DB.NewSelect().Model(h).Where("slug = ?", slug).Scan(ctx); err != nil {
-		if errors.Is(database.NoRows(err), database.ErrNotFound) {
-			return nil, nil
-		}
-		return nil, fmt.Errorf("snapify: hub %s: %w", slug, err)
+	h, err := hubBySlug(ctx, m.d.DB, slug)
+	if err != nil {
+		return nil, err // database.ErrNotFound: cachedPlatform answers the 404 page
 	}
 	var stores []Store
 	if len(h.StoreIDs) > 0 {
