@@ -128,15 +128,7 @@ func (m *Module) GenerateBriefing(ctx context.Context, userID int64, date string
 			return fmt.Errorf("astrotiming: briefing search %s: %w", name, err)
 		}
 		// With a minimum of 1 the whole day is one window; the best single hour is the advice.
-		var best *engine.ScoredHour
-		for _, w := range res.Windows {
-			for i := range w.Hours {
-				if best == nil || w.Hours[i].Score > best.Score {
-					best = &w.Hours[i]
-				}
-			}
-		}
-		if best != nil {
+		if best, ok := engine.BestHour(res.Windows); ok {
 			body.BestWindows[act.Planet.String()] = BestWindow{Activity: act.Name, Start: best.Start, End: best.End, Score: best.Score, Band: best.Band}
 		}
 	}

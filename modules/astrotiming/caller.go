@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/alorig/alorig/modules/astrotiming/engine"
 	"github.com/alorig/alorig/shared/auth"
 	"github.com/alorig/alorig/shared/cache"
 	"github.com/alorig/alorig/shared/web"
@@ -65,25 +66,13 @@ func (m *Module) tierOf(c echo.Context) (string, error) {
 	return m.userTier(c.Request().Context(), cl.UserID)
 }
 
-func tierRank(t string) int {
-	switch t {
-	case "premium":
-		return 3
-	case "developer":
-		return 2
-	case "free":
-		return 1
-	}
-	return 0
-}
-
 // requireTier answers 403 unless the caller's plan is at least min.
 func (m *Module) requireTier(c echo.Context, min string) error {
 	t, err := m.tierOf(c)
 	if err != nil {
 		return err
 	}
-	if tierRank(t) < tierRank(min) {
+	if !engine.PlanAtLeast(t, min) {
 		return web.Forbidden(fmt.Sprintf("this needs a %s (or better) API key; yours is %q", min, t)).WithCode("TIER_REQUIRED")
 	}
 	return nil
@@ -101,11 +90,5 @@ func (m *Module) userTier(ctx context.Context, userID int64) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("astrotiming: tier of user %d: %w", userID, err)
 	}
-	best := "free"
-	for _, t := range tiers {
-		if tierRank(t) > tierRank(best) {
-			best = t
-		}
-	}
-	return best, nil
+	return engine.BestPlan(tiers), nil
 }

@@ -23,7 +23,7 @@ func (h Home) Place() (engine.Place, error) {
 	if err != nil {
 		return p, err
 	}
-	p.Lat, p.Lng = RoundCoord(p.Lat), RoundCoord(p.Lng)
+	p.Lat, p.Lng = engine.RoundCoord(p.Lat), engine.RoundCoord(p.Lng)
 	return p, nil
 }
 

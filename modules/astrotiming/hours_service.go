@@ -19,11 +19,11 @@ import (
 // changes, so the TTL only limits memory.
 const HoursTTL = 72 * time.Hour
 
-// LocationHash identifies a place rounded to CoordDecimals with its zone: the key of the Redis
+// LocationHash identifies a place rounded to engine.CoordDecimals with its zone: the key of the Redis
 // hours cache and of the planetary_cache table.
 func LocationHash(p engine.Place) string {
-	s := strconv.FormatFloat(RoundCoord(p.Lat), 'f', CoordDecimals, 64) + "," +
-		strconv.FormatFloat(RoundCoord(p.Lng), 'f', CoordDecimals, 64) + "," + p.Zone.String()
+	s := strconv.FormatFloat(engine.RoundCoord(p.Lat), 'f', engine.CoordDecimals, 64) + "," +
+		strconv.FormatFloat(engine.RoundCoord(p.Lng), 'f', engine.CoordDecimals, 64) + "," + p.Zone.String()
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:12])
 }
@@ -99,7 +99,7 @@ func (m *Module) Precompute(ctx context.Context) (int, error) {
 			m.d.Log.Warn("astrotiming: precompute: bad saved location", "id", l.ID, "err", err)
 			continue
 		}
-		p.Lat, p.Lng = RoundCoord(p.Lat), RoundCoord(p.Lng)
+		p.Lat, p.Lng = engine.RoundCoord(p.Lat), engine.RoundCoord(p.Lng)
 		today := engine.DateOf(now.In(p.Zone))
 		for _, d := range []engine.Date{today, today.AddDays(1)} {
 			day, err := eng.Day(p, d)

@@ -3,7 +3,6 @@ package astrotiming
 import (
 	"errors"
 	"fmt"
-	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -12,23 +11,8 @@ import (
 	"github.com/alorig/alorig/modules/astrotiming/engine"
 )
 
-// CoordDecimals is how finely the API resolves a location: 0.001° (about 110 m) moves a sunrise
-// by at most 0.12 s, well inside the 1 s the hours promise, and lets nearby callers share the
-// cache.
-const CoordDecimals = 3
-
-// RoundCoord rounds a latitude or longitude to CoordDecimals places.
-func RoundCoord(v float64) float64 {
-	const f = 1000
-	r := math.Round(v*f) / f
-	if r == 0 {
-		return 0 // no "-0" in cache keys
-	}
-	return r
-}
-
 // placeQuery reads lat, lng and tz from a query string. When tz is optional and absent, UTC is
-// used. Coordinates are rounded to CoordDecimals.
+// used. Coordinates are rounded to engine.CoordDecimals.
 func placeQuery(q url.Values, tzRequired bool) (engine.Place, error) {
 	tz := q.Get("tz")
 	if tz == "" && !tzRequired {
@@ -66,7 +50,7 @@ func placeQuery(q url.Values, tzRequired bool) (engine.Place, error) {
 	default:
 		return engine.Place{}, errs
 	}
-	p.Lat, p.Lng = RoundCoord(p.Lat), RoundCoord(p.Lng)
+	p.Lat, p.Lng = engine.RoundCoord(p.Lat), engine.RoundCoord(p.Lng)
 	return p, nil
 }
 

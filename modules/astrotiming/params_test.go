@@ -33,7 +33,7 @@ func checkParsed(t *testing.T, raw string) {
 	inRange := func(p engine.Place) {
 		require.False(t, math.IsNaN(p.Lat) || math.IsNaN(p.Lng), raw)
 		require.True(t, p.Lat >= -90 && p.Lat <= 90 && p.Lng >= -180 && p.Lng <= 180, raw)
-		require.Equal(t, p.Lat, astrotiming.RoundCoord(p.Lat))
+		require.Equal(t, p.Lat, engine.RoundCoord(p.Lat))
 		require.NotNil(t, p.Zone)
 	}
 	if h, err := astrotiming.ParseHoursQuery(q, fuzzNow); err != nil {
@@ -89,5 +89,5 @@ func TestParseQueryCases(t *testing.T) {
 	var fe *engine.FieldError
 	require.ErrorAs(t, err, &fe)
 	require.Equal(t, "to", fe.Field)
-	require.Equal(t, 0.0, astrotiming.RoundCoord(-0.0001), "no negative zero in keys")
+	require.Equal(t, 0.0, engine.RoundCoord(-0.0001), "no negative zero in keys")
 }

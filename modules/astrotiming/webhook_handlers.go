@@ -121,9 +121,7 @@ func (m *Module) createWebhook(c echo.Context) error {
 			return err
 		}
 		for _, win := range res.Windows {
-			if !win.Start.After(now) {
-				win.Start = now // the best window may already be under way: tell them at once
-			}
+			win.Start = engine.NoticeAt(win, now) // the best window may already be under way
 			win.Hours = nil
 			if _, err := m.d.Jobs.InsertTx(ctx, tx, WebhookArgs{WebhookID: w.ID, Window: win},
 				&river.InsertOpts{ScheduledAt: win.Start, MaxAttempts: 8}); err != nil {
