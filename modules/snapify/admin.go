@@ -21,11 +21,11 @@ var adminPolicy = auth.Policy{"admin": {permAdmin}}
 
 func (m *Module) adminRoutes(g *echo.Group) {
 	g.GET("/stores", m.adminListStores)
-	g.POST("/stores/:id/verify", m.adminVerify)
-	g.POST("/stores/:id/suspend", m.adminSuspend)
-	g.POST("/stores/:id/unsuspend", m.adminUnsuspend)
-	g.POST("/stores/:id/plan", m.adminPlan)
-	g.POST("/products/:id/moderate", m.adminModerate)
+	g.POST("/stores/:store_id/verify", m.adminVerify)
+	g.POST("/stores/:store_id/suspend", m.adminSuspend)
+	g.POST("/stores/:store_id/unsuspend", m.adminUnsuspend)
+	g.POST("/stores/:store_id/plan", m.adminPlan)
+	g.POST("/products/:product_id/moderate", m.adminModerate)
 	g.GET("/metrics", m.adminMetrics)
 }
 
@@ -52,7 +52,7 @@ func (m *Module) adminListStores(c echo.Context) error {
 
 // adminStoreChange updates one store and drops its cached pages in the same transaction.
 func (m *Module) adminStoreChange(c echo.Context, set func(q *bun.UpdateQuery) *bun.UpdateQuery) error {
-	id, err := idParam(c)
+	id, err := web.PathID(c, "store_id")
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func (m *Module) adminSuspend(c echo.Context) error {
 
 // adminPlan grants or removes Pro. Until billing exists this is the only way to Pro.
 func (m *Module) adminPlan(c echo.Context) error {
-	id, err := idParam(c)
+	id, err := web.PathID(c, "store_id")
 	if err != nil {
 		return err
 	}
@@ -147,7 +147,7 @@ func (m *Module) adminUnsuspend(c echo.Context) error {
 // adminModerate blocks a product (gone from pages and search; the seller cannot re-activate it)
 // or restores it.
 func (m *Module) adminModerate(c echo.Context) error {
-	id, err := idParam(c)
+	id, err := web.PathID(c, "product_id")
 	if err != nil {
 		return err
 	}

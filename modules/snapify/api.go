@@ -41,16 +41,16 @@ func (m *Module) apiRoutes(e *echo.Echo) {
 	s.PUT("/subscription", m.withStore(m.apiSetSubscription))
 	s.GET("/products", m.withStore(m.apiListProducts))
 	s.POST("/products", m.withStore(m.apiCreateProduct))
-	s.GET("/products/:id", m.withStore(m.apiGetProduct))
-	s.PATCH("/products/:id", m.withStore(m.apiUpdateProduct))
-	s.DELETE("/products/:id", m.withStore(m.apiDeleteProduct))
+	s.GET("/products/:product_id", m.withStore(m.apiGetProduct))
+	s.PATCH("/products/:product_id", m.withStore(m.apiUpdateProduct))
+	s.DELETE("/products/:product_id", m.withStore(m.apiDeleteProduct))
 	s.GET("/categories", m.withStore(m.apiListCategories))
 	s.POST("/categories", m.withStore(m.apiSaveCategory))
-	s.PATCH("/categories/:id", m.withStore(m.apiSaveCategory))
-	s.DELETE("/categories/:id", m.withStore(m.apiDeleteCategory))
+	s.PATCH("/categories/:category_id", m.withStore(m.apiSaveCategory))
+	s.DELETE("/categories/:category_id", m.withStore(m.apiDeleteCategory))
 	s.GET("/orders", m.withStore(m.apiListOrders))
-	s.GET("/orders/:id", m.withStore(m.apiGetOrder))
-	s.POST("/orders/:id/status", m.withStore(m.apiOrderStatus))
+	s.GET("/orders/:order_id", m.withStore(m.apiGetOrder))
+	s.POST("/orders/:order_id/status", m.withStore(m.apiOrderStatus))
 	s.GET("/analytics", m.withStore(m.apiAnalytics))
 	// Phone photos exceed the platform's 1 MiB default; media.ReadUpload enforces its own 8 MB
 	// limit, and the multipart envelope needs a little more.
@@ -93,14 +93,6 @@ func apiError(err error, what string) error {
 		return web.Conflict(err.Error()[len("snapify: "):]).WithCode("BAD_TRANSITION")
 	}
 	return err
-}
-
-func idParam(c echo.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, web.NotFound("ids are positive whole numbers")
-	}
-	return id, nil
 }
 
 func (m *Module) apiMyStores(c echo.Context) error {
@@ -385,7 +377,7 @@ func (r *planRequest) Validate() []web.FieldError {
 }
 
 // apiSetSubscription lets a seller move to Free. Pro is paid, and payment collection is not
-// built yet, so a seller cannot select it: an admin grants it (POST /api/v1/admin/stores/{id}/plan).
+// built yet, so a seller cannot select it: an admin grants it (POST /api/v1/admin/stores/{store_id}/plan).
 func (m *Module) apiSetSubscription(c echo.Context, s *Store) error {
 	var req planRequest
 	if err := web.BindJSON(c, &req); err != nil {
@@ -464,7 +456,7 @@ func (m *Module) apiCreateProduct(c echo.Context, s *Store) error {
 }
 
 func (m *Module) apiGetProduct(c echo.Context, s *Store) error {
-	id, err := idParam(c)
+	id, err := web.PathID(c, "product_id")
 	if err != nil {
 		return err
 	}
@@ -476,7 +468,7 @@ func (m *Module) apiGetProduct(c echo.Context, s *Store) error {
 }
 
 func (m *Module) apiUpdateProduct(c echo.Context, s *Store) error {
-	id, err := idParam(c)
+	id, err := web.PathID(c, "product_id")
 	if err != nil {
 		return err
 	}
@@ -492,7 +484,7 @@ func (m *Module) apiUpdateProduct(c echo.Context, s *Store) error {
 }
 
 func (m *Module) apiDeleteProduct(c echo.Context, s *Store) error {
-	id, err := idParam(c)
+	id, err := web.PathID(c, "product_id")
 	if err != nil {
 		return err
 	}
@@ -515,9 +507,9 @@ func (m *Module) apiListCategories(c echo.Context, s *Store) error {
 
 func (m *Module) apiSaveCategory(c echo.Context, s *Store) error {
 	var id int64
-	if c.Param("id") != "" {
+	if c.Param("category_id") != "" {
 		var err error
-		if id, err = idParam(c); err != nil {
+		if id, err = web.PathID(c, "category_id"); err != nil {
 			return err
 		}
 	}
@@ -537,7 +529,7 @@ func (m *Module) apiSaveCategory(c echo.Context, s *Store) error {
 }
 
 func (m *Module) apiDeleteCategory(c echo.Context, s *Store) error {
-	id, err := idParam(c)
+	id, err := web.PathID(c, "category_id")
 	if err != nil {
 		return err
 	}
@@ -566,7 +558,7 @@ func (m *Module) apiListOrders(c echo.Context, s *Store) error {
 }
 
 func (m *Module) apiGetOrder(c echo.Context, s *Store) error {
-	id, err := idParam(c)
+	id, err := web.PathID(c, "order_id")
 	if err != nil {
 		return err
 	}
@@ -578,7 +570,7 @@ func (m *Module) apiGetOrder(c echo.Context, s *Store) error {
 }
 
 func (m *Module) apiOrderStatus(c echo.Context, s *Store) error {
-	id, err := idParam(c)
+	id, err := web.PathID(c, "order_id")
 	if err != nil {
 		return err
 	}

@@ -96,6 +96,15 @@ func TestSellerOfStoreACannotReachStoreB(t *testing.T) {
 			Contains: []string{`"slug":"a-store"`}, NotContains: []string{"b-store"}},
 		testkit.Scenario{Name: "no token", Host: host, Path: a + "/products", Status: 401},
 	)
+	// A malformed id is answered like a missing one, naming the resource asked for.
+	for _, bad := range []struct{ method, path, thing string }{
+		{"GET", a + "/products/abc", "product"}, {"PATCH", a + "/products/+7", "product"}, {"DELETE", a + "/products/0", "product"},
+		{"PATCH", a + "/categories/-1", "category"}, {"DELETE", a + "/categories/x", "category"},
+		{"GET", a + "/orders/99999999999999999999", "order"}, {"POST", a + "/orders/1e3/status", "order"},
+	} {
+		rows = append(rows, testkit.Scenario{Name: "malformed id " + bad.method + " " + bad.path, Method: bad.method, Host: host, Path: bad.path,
+			Header: auth, Body: "{}", Status: http.StatusNotFound, Contains: []string{"no such " + bad.thing}})
+	}
 	env.Run(t, rows)
 	// Nothing of B's changed.
 	var name string
