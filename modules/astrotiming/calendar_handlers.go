@@ -74,7 +74,7 @@ func (m *Module) icsFeed(c echo.Context) error {
 	if len(acts) > 0 {
 		eng, err := m.engine()
 		if err != nil {
-			return err
+			return problem(err)
 		}
 		home, err := m.homeOf(ctx, userID)
 		if err != nil {

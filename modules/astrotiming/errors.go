@@ -12,8 +12,9 @@ import (
 	"github.com/alorig/alorig/shared/web"
 )
 
-// problemOf turns engine and ephemeris errors into 422 answers naming the field; field is the
-// input that chose the date when the ephemeris refuses it.
+// problemOf turns engine and ephemeris errors into 422 answers naming the field (field is the
+// input that chose the date when the ephemeris refuses it), and any other error through
+// problem, so a handler whose service computes answers every error with this one call.
 func problemOf(err error, field string) error {
 	var fe *engine.FieldError
 	var pe *engine.PolarError
@@ -38,14 +39,7 @@ func problemOf(err error, field string) error {
 	case errors.Is(err, engine.ErrUnknownActivity):
 		return web.Invalid(web.FieldError{Field: "activity", Reason: "no activity matches (see GET /api/v1/activities)"})
 	}
-	return err
-}
-
-// errEphemerisMissing answers every computing endpoint when the ephemeris files did not open.
-func errEphemerisMissing(cause error) error {
-	return web.NewProblem(http.StatusServiceUnavailable,
-		"the Swiss Ephemeris files are not available on this server ("+cause.Error()+"); install swe-basic-data or set ALORIG_EPHE_PATH").
-		WithCode("EPHEMERIS_UNAVAILABLE")
+	return problem(err) // not the engine's: a domain error, or the logged 500
 }
 
 func notFoundOr(err error, what string) error {
@@ -55,9 +49,20 @@ func notFoundOr(err error, what string) error {
 	return err
 }
 
-// Domain errors: services return them, problem turns them into answers. Resources not yet
-// moved to services answer through notFoundOr and the problems in their handlers.
+// EphemerisError is the engine's absence: the Swiss Ephemeris files did not open at start, so
+// nothing that computes hours, positions or scores can run.
+type EphemerisError struct{ Cause error }
+
+func (e *EphemerisError) Error() string {
+	return "the Swiss Ephemeris files are not available on this server (" + e.Cause.Error() + "); install swe-basic-data or set ALORIG_EPHE_PATH"
+}
+
+func (e *EphemerisError) Unwrap() error { return e.Cause }
+
+// Domain errors: services return them, problem turns them into answers.
 var (
+	ErrNoScheduleEntry = errors.New("no such schedule entry")
+
 	ErrNoLocation        = errors.New("no such location")
 	ErrDuplicateLocation = errors.New("you already have a location with this name")
 	ErrLocationLimit     = fmt.Errorf("you already keep %d locations, the most allowed; delete one first", MaxSavedLocations)
@@ -66,7 +71,12 @@ var (
 // problem maps the module's domain errors to problem+json answers, in this one place. Errors it
 // does not know pass through and become the error handler's logged 500.
 func problem(err error) error {
+	var eph *EphemerisError
 	switch {
+	case errors.As(err, &eph):
+		return web.NewProblem(http.StatusServiceUnavailable, eph.Error()).WithCode("EPHEMERIS_UNAVAILABLE")
+	case errors.Is(err, ErrNoScheduleEntry):
+		return web.NotFound(ErrNoScheduleEntry.Error())
 	case errors.Is(err, ErrNoLocation):
 		return web.NotFound(ErrNoLocation.Error())
 	case errors.Is(err, ErrDuplicateLocation):

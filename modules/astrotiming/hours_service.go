@@ -44,8 +44,8 @@ func newLocalHours(now func() time.Time) *cache.Local[string, []byte] {
 	return cache.NewLocal[string, []byte](localHoursMax, HoursTTL, now)
 }
 
-// hoursJSON answers a day's hours from the in-process layer, then Redis, computing and storing
-// them on a miss.
+// hoursJSON is a day's hours from the in-process layer, then Redis, computing and storing them
+// on a miss. Engine errors come back as they are, for the handler to name the field.
 func (m *Module) hoursJSON(ctx context.Context, q HoursQuery) ([]byte, error) {
 	key := hoursKey(q)
 	if b, ok := m.local.Get(key); ok {
@@ -65,7 +65,7 @@ func (m *Module) hoursJSON(ctx context.Context, q HoursQuery) ([]byte, error) {
 	}
 	day, err := eng.Day(q.Place, q.Date)
 	if err != nil {
-		return nil, problemOf(err, "date")
+		return nil, err
 	}
 	b, err = json.Marshal(dayJSON(day, q.Place))
 	if err != nil {

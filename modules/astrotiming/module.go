@@ -23,6 +23,7 @@ import (
 	"github.com/alorig/alorig/shared/platform"
 	"github.com/alorig/alorig/shared/secret"
 	"github.com/alorig/alorig/shared/web"
+	"github.com/labstack/echo/v4"
 	"github.com/riverqueue/river"
 )
 
@@ -91,12 +92,23 @@ func (m *Module) Close(context.Context) error {
 	return nil
 }
 
-// engine returns the engine or the 503 answer.
+// engine returns the engine, or an *EphemerisError (503) when its files did not open.
 func (m *Module) engine() (*engine.Engine, error) {
 	if m.eng == nil {
-		return nil, errEphemerisMissing(m.ephErr)
+		return nil, &EphemerisError{Cause: m.ephErr}
 	}
 	return m.eng, nil
+}
+
+// requireEphemeris answers 503 before a computing handler reads its body, so a caller learns
+// first that nothing can be computed here, whatever they sent.
+func (m *Module) requireEphemeris(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if _, err := m.engine(); err != nil {
+			return problem(err)
+		}
+		return next(c)
+	}
 }
 
 // Checks reports the ephemeris in /readyz. It is optional so a process serving other modules

@@ -35,9 +35,9 @@ func (m *Module) Web(e *echo.Echo) {
 	timing.GET("/activities", m.getActivities, activitiesOp)
 
 	schedule := api.On(v1, "schedule")
-	schedule.POST("/schedule", m.postSchedule, planOp)
+	schedule.POST("/schedule", m.postSchedule, planOp, m.requireEphemeris)
 	schedule.GET("/schedule", m.listSchedule, listScheduleOp)
-	schedule.POST("/schedule/check", m.checkSchedule, checkOp)
+	schedule.POST("/schedule/check", m.checkSchedule, checkOp, m.requireEphemeris)
 	schedule.DELETE("/schedule/:schedule_entry_id", m.deleteSchedule, deleteEntryOp)
 
 	places := api.On(v1, "locations")

@@ -2,10 +2,9 @@ package astrotiming
 
 import (
 	"context"
-	"fmt"
 	"time"
 
-	"github.com/alorig/alorig/modules/astrotiming/engine"
+	"github.com/alorig/alorig/shared/database"
 	"github.com/uptrace/bun"
 )
 
@@ -27,21 +26,52 @@ type StoredEntry struct {
 	UpdatedAt     time.Time  `bun:"updated_at" json:"-"`
 }
 
-func (m *Module) saveSchedule(ctx context.Context, userID int64, entries []engine.ScheduleEntry) ([]StoredEntry, error) {
-	now := m.d.Clock.Now()
+// The queries of schedule_entries. Every one but the calendar sync's mark is scoped to the
+// owning user; a missing row is database.ErrNotFound.
+
+func insertEntries(ctx context.Context, db bun.IDB, entries []StoredEntry) error {
+	_, err := db.NewInsert().Model(&entries).Returning("id").Exec(ctx)
+	return err
+}
+
+// listEntries is the user's schedule in start order, at most limit entries.
+func listEntries(ctx context.Context, db bun.IDB, userID int64, limit int) ([]StoredEntry, error) {
 	out := []StoredEntry{}
-	for _, e := range entries {
-		if e.Assigned == nil {
-			continue
-		}
-		out = append(out, StoredEntry{UserID: userID, Activity: e.Activity, Priority: e.Priority, StartsAt: e.Assigned.Start.UTC(),
-			EndsAt: e.Assigned.End.UTC(), Score: e.Score, Band: e.Band, Unfavorable: e.Unfavorable, CreatedAt: now, UpdatedAt: now})
+	err := db.NewSelect().Model(&out).Where("user_id = ?", userID).Order("starts_at").Limit(limit).Scan(ctx)
+	return out, err
+}
+
+// entriesEndingAfter is the user's entries still running or to come at after, in start order.
+func entriesEndingAfter(ctx context.Context, db bun.IDB, userID int64, after time.Time, limit int) ([]StoredEntry, error) {
+	var out []StoredEntry
+	err := db.NewSelect().Model(&out).Where("user_id = ?", userID).Where("ends_at > ?", after).
+		Order("starts_at").Limit(limit).Scan(ctx)
+	return out, err
+}
+
+// entriesToSync is the user's entries still to come that Google Calendar has not seen as they
+// are now: never synced, or changed since.
+func entriesToSync(ctx context.Context, db bun.IDB, userID int64, now time.Time, limit int) ([]StoredEntry, error) {
+	var out []StoredEntry
+	err := db.NewSelect().Model(&out).Where("user_id = ?", userID).Where("ends_at > ?", now).
+		Where("synced_at IS NULL OR updated_at > synced_at").Order("starts_at").Limit(limit).Scan(ctx)
+	return out, err
+}
+
+// markEntrySynced records the Google event an entry became and when.
+func markEntrySynced(ctx context.Context, db bun.IDB, id int64, eventID string, at time.Time) error {
+	_, err := db.NewUpdate().Model((*StoredEntry)(nil)).Set("google_event_id = ?", eventID).Set("synced_at = ?", at).
+		Where("id = ?", id).Exec(ctx)
+	return err
+}
+
+func deleteEntry(ctx context.Context, db bun.IDB, userID, id int64) error {
+	res, err := db.NewDelete().Model((*StoredEntry)(nil)).Where("id = ?", id).Where("user_id = ?", userID).Exec(ctx)
+	if err != nil {
+		return err
 	}
-	if len(out) == 0 {
-		return out, nil
+	if n, _ := res.RowsAffected(); n == 0 {
+		return database.ErrNotFound
 	}
-	if _, err := m.d.DB.NewInsert().Model(&out).Returning("id").Exec(ctx); err != nil {
-		return nil, fmt.Errorf("astrotiming: save schedule of user %d: %w", userID, err)
-	}
-	return out, nil
+	return nil
 }

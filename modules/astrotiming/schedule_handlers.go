@@ -3,7 +3,6 @@ package astrotiming
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/alorig/alorig/modules/astrotiming/engine"
@@ -89,27 +88,13 @@ func (r *ScheduleRequest) Validate() []web.FieldError {
 }
 
 func (m *Module) postSchedule(c echo.Context) error {
-	eng, err := m.engine()
-	if err != nil {
-		return err
-	}
 	var req ScheduleRequest
 	if err := web.BindJSON(c, &req); err != nil {
 		return err
 	}
-	from := req.from.Midnight(req.place.Zone)
-	if req.From == "" {
-		from = m.d.Clock.Now() // by default only the time still to come
-	}
-	sched, err := eng.Schedule(engine.ScheduleRequest{Place: req.place, From: from, Days: req.Days, Items: req.items})
+	sched, saved, err := m.PlanSchedule(c.Request().Context(), caller(c).UserID, req)
 	if err != nil {
 		return problemOf(err, "from")
-	}
-	var saved []StoredEntry
-	if req.Save {
-		if saved, err = m.saveSchedule(c.Request().Context(), caller(c).UserID, sched.Entries); err != nil {
-			return err
-		}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"location": locationOf(req.place), "schedule": sched, "saved": saved})
 }
@@ -168,30 +153,11 @@ func (r *CheckRequest) Validate() []web.FieldError {
 }
 
 func (m *Module) checkSchedule(c echo.Context) error {
-	eng, err := m.engine()
-	if err != nil {
-		return err
-	}
 	var req CheckRequest
 	if err := web.BindJSON(c, &req); err != nil {
 		return err
 	}
-	if req.Saved {
-		var stored []StoredEntry
-		err := m.d.DB.NewSelect().Model(&stored).Where("user_id = ?", caller(c).UserID).Where("ends_at > ?", m.d.Clock.Now()).
-			Order("starts_at").Limit(50).Scan(c.Request().Context())
-		if err != nil {
-			return fmt.Errorf("astrotiming: check stored schedule: %w", err)
-		}
-		for _, e := range stored {
-			a, err := engine.LookupActivity(e.Activity)
-			if err != nil {
-				continue // an activity removed from the vocabulary since it was saved
-			}
-			req.planned = append(req.planned, engine.PlannedEntry{ID: strconv.FormatInt(e.ID, 10), Activity: a, Start: e.StartsAt, End: e.EndsAt})
-		}
-	}
-	checked, err := eng.CheckPlan(req.place, req.planned, req.LookaheadDays)
+	checked, err := m.CheckSchedule(c.Request().Context(), caller(c).UserID, req)
 	if err != nil {
 		return problemOf(err, "entries")
 	}
@@ -199,13 +165,9 @@ func (m *Module) checkSchedule(c echo.Context) error {
 }
 
 func (m *Module) listSchedule(c echo.Context) error {
-	var out []StoredEntry
-	err := m.d.DB.NewSelect().Model(&out).Where("user_id = ?", caller(c).UserID).Order("starts_at").Limit(500).Scan(c.Request().Context())
+	out, err := m.ScheduleEntries(c.Request().Context(), caller(c).UserID)
 	if err != nil {
-		return fmt.Errorf("astrotiming: list schedule: %w", err)
-	}
-	if out == nil {
-		out = []StoredEntry{}
+		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"entries": out})
 }
@@ -215,12 +177,8 @@ func (m *Module) deleteSchedule(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := m.d.DB.NewDelete().Model((*StoredEntry)(nil)).Where("id = ?", id).Where("user_id = ?", caller(c).UserID).Exec(c.Request().Context())
-	if err != nil {
-		return fmt.Errorf("astrotiming: delete schedule entry %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return web.NotFound("no such schedule entry")
+	if err := m.DeleteScheduleEntry(c.Request().Context(), caller(c).UserID, id); err != nil {
+		return problem(err)
 	}
 	return c.NoContent(http.StatusNoContent)
 }

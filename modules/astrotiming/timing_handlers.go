@@ -19,7 +19,7 @@ func (m *Module) getHours(c echo.Context) error {
 	}
 	body, err := m.hoursJSON(c.Request().Context(), q)
 	if err != nil {
-		return err
+		return problemOf(err, "date")
 	}
 	c.Response().Header().Set("Cache-Control", "private, max-age=3600")
 	return c.JSONBlob(http.StatusOK, body)
@@ -28,7 +28,7 @@ func (m *Module) getHours(c echo.Context) error {
 func (m *Module) getNow(c echo.Context) error {
 	eng, err := m.engine()
 	if err != nil {
-		return err
+		return problem(err)
 	}
 	p, err := placeQuery(c.QueryParams(), true)
 	if err != nil {
@@ -45,7 +45,7 @@ func (m *Module) getNow(c echo.Context) error {
 func (m *Module) getPositions(c echo.Context) error {
 	eng, err := m.engine()
 	if err != nil {
-		return err
+		return problem(err)
 	}
 	at, err := instantQuery("at", c.QueryParam("at"), m.d.Clock.Now())
 	if err != nil {
@@ -61,7 +61,7 @@ func (m *Module) getPositions(c echo.Context) error {
 func (m *Module) getTQS(c echo.Context) error {
 	eng, err := m.engine()
 	if err != nil {
-		return err
+		return problem(err)
 	}
 	q, err := ParseTQSQuery(c.QueryParams(), m.d.Clock.Now())
 	if err != nil {
@@ -170,7 +170,7 @@ func fieldErr(err error) *engine.FieldError {
 func (m *Module) postBulkTQS(c echo.Context) error {
 	eng, err := m.engine()
 	if err != nil {
-		return err
+		return problem(err)
 	}
 	var req BulkRequest
 	if err := web.BindJSON(c, &req); err != nil {
@@ -195,7 +195,7 @@ func (m *Module) postBulkTQS(c echo.Context) error {
 func (m *Module) getSearch(c echo.Context) error {
 	eng, err := m.engine()
 	if err != nil {
-		return err
+		return problem(err)
 	}
 	q, err := ParseSearchQuery(c.QueryParams(), m.d.Clock.Now())
 	if err != nil {

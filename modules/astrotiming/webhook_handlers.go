@@ -83,7 +83,7 @@ func (m *Module) createWebhook(c echo.Context) error {
 	}
 	eng, err := m.engine()
 	if err != nil {
-		return err
+		return problem(err)
 	}
 	var in WebhookInput
 	if err := web.BindJSON(c, &in); err != nil {
