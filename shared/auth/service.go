@@ -159,7 +159,7 @@ func New(db *bun.DB, kv *cache.Keyspace, clk clock.Clock, cfg Config) *Service {
 		cfg.Title = cfg.Module
 	}
 	s := &Service{db: db, kv: kv, clock: clk, cfg: cfg}
-	s.sessions = cache.NewNear(kv, cache.NearConfig{Channel: "near:auth"}, matchSession)
+	s.sessions = cache.NewNear(kv, cache.NearConfig{Channel: SessionsChannel}, matchSession)
 	return s
 }
 
