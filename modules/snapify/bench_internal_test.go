@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/alorig/alorig/shared/cache"
 	"github.com/alorig/alorig/shared/platform"
 	"github.com/alorig/alorig/shared/testkit"
 	"github.com/stretchr/testify/require"
@@ -16,8 +17,7 @@ func BenchmarkProductPageFromRedis(b *testing.B) {
 	env := testkit.Start(b, map[string]platform.Constructor{"snapify": New}, testkit.WithEnv("ALORIG_SNAPIFY_MEDIA_DIR", b.TempDir()))
 	m := env.Mounted("snapify").Module.(*Module)
 	require.NoError(b, m.Seed(context.Background()))
-	localTTL = 0
-	b.Cleanup(func() { localTTL = 1e9 })
+	m.pages.local = cache.NewLocal[localKey, cachedPage](localMax, 0, nil) // every entry expires at once
 	get := func() {
 		req := httptest.NewRequest("GET", "http://snapify.localhost/ali-fabrics/chikankari-lawn-kurti-off-white", nil)
 		rec := httptest.NewRecorder()

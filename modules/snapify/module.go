@@ -65,7 +65,7 @@ func New(d platform.Deps) (platform.Module, error) {
 		d.Log.Warn("snapify: no ALORIG_ENCRYPTION_KEYS; sign-in codes are keyed per process, so only one serving process can check them")
 	}
 	m.proc = media.NewProcessor(media.DefaultLimits, nil, 2)
-	m.pages = &pageCache{kv: d.KV}
+	m.pages = newPageCache(d.KV)
 	m.analytics = newAnalytics(d.DB, d.KV, d.Clock, d.Log)
 	m.registerWorkers()
 	return m, nil

@@ -7,8 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/alorig/alorig/shared/cache"
@@ -22,53 +20,28 @@ import (
 // serves them all, and a change shows at most a second later than Redis has it (the process
 // that runs the invalidation job drops its copies at once).
 type pageCache struct {
-	kv *cache.Keyspace
-
-	mu    sync.RWMutex
-	local map[string]localPage
+	kv    *cache.Keyspace
+	local *cache.Local[localKey, cachedPage]
 }
 
-type localPage struct {
-	page  cachedPage
-	until time.Time
+// localTTL and localMax bound the in-process layer. Its expiry is wall-clock time on purpose
+// (cache.Local with a nil clock): it is a cache timer, not a business rule, and must run even
+// under a test's fake clock. When full, the least recently served page makes room, so a hot
+// product page stays while a crawler walks the rest.
+const (
+	localTTL = time.Second
+	localMax = 4096
+)
+
+func newPageCache(kv *cache.Keyspace) *pageCache {
+	return &pageCache{kv: kv, local: cache.NewLocal[localKey, cachedPage](localMax, localTTL, nil)}
 }
 
-// localTTL and localMax bound the in-process layer. Its expiry is wall-clock time on purpose:
-// it is a cache timer, not a business rule, and must run even under a test's fake clock.
-var localTTL = time.Second
-
-const localMax = 4096
-
-func localKey(slug, field string) string { return slug + "\x00" + field }
-
-func (pc *pageCache) getLocal(key string) (cachedPage, bool) {
-	pc.mu.RLock()
-	e, ok := pc.local[key]
-	pc.mu.RUnlock()
-	if !ok || time.Now().After(e.until) {
-		return cachedPage{}, false
-	}
-	return e.page, true
-}
-
-func (pc *pageCache) putLocal(key string, p cachedPage) {
-	pc.mu.Lock()
-	if pc.local == nil || len(pc.local) >= localMax {
-		pc.local = make(map[string]localPage, 256)
-	}
-	pc.local[key] = localPage{page: p, until: time.Now().Add(localTTL)}
-	pc.mu.Unlock()
-}
+// localKey names one page in the in-process layer: the store's hash and the page's field.
+type localKey struct{ slug, field string }
 
 func (pc *pageCache) dropLocal(slug string) {
-	prefix := slug + "\x00"
-	pc.mu.Lock()
-	for k := range pc.local {
-		if strings.HasPrefix(k, prefix) {
-			delete(pc.local, k)
-		}
-	}
-	pc.mu.Unlock()
+	pc.local.DeleteFunc(func(k localKey) bool { return k.slug == slug })
 }
 
 // pageTTL bounds how long a page survives if an invalidation is ever lost.
@@ -87,13 +60,13 @@ type cachedPage struct {
 func pagesKey(slug string) string { return "pages:" + slug }
 
 func (pc *pageCache) get(ctx context.Context, slug, field string) (cachedPage, bool) {
-	lk := localKey(slug, field)
-	if p, ok := pc.getLocal(lk); ok {
+	lk := localKey{slug, field}
+	if p, ok := pc.local.Get(lk); ok {
 		return p, true
 	}
 	p, ok := pc.getRedis(ctx, slug, field)
 	if ok {
-		pc.putLocal(lk, p)
+		pc.local.Set(lk, p)
 	}
 	return p, ok
 }
@@ -128,7 +101,7 @@ func (pc *pageCache) put(ctx context.Context, slug, field string, p cachedPage, 
 	if err != nil {
 		return fmt.Errorf("snapify: cache page %s%s: %w", slug, field, err)
 	}
-	pc.putLocal(localKey(slug, field), p)
+	pc.local.Set(localKey{slug, field}, p)
 	return nil
 }
 

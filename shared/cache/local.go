@@ -85,6 +85,18 @@ func (c *Local[K, V]) Delete(key K) {
 	}
 }
 
+// DeleteFunc drops every entry whose key match accepts, for dropping a group of keys at once
+// (all the pages of one store). It visits every entry, so it suits small caches and rare calls.
+func (c *Local[K, V]) DeleteFunc(match func(K) bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, el := range c.items {
+		if match(k) {
+			c.remove(el)
+		}
+	}
+}
+
 // Len is the number of entries held, expired ones not yet reclaimed included.
 func (c *Local[K, V]) Len() int {
 	c.mu.Lock()

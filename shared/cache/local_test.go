@@ -95,3 +95,21 @@ func TestLocalUpdateCountsInFixedWindowsAcrossGoroutines(t *testing.T) {
 	clk.Advance(20 * time.Second) // the window opened by the first Update has ended
 	require.Equal(t, 1, c.Update("ip", inc), "updates do not extend a live entry's window")
 }
+
+func TestLocalDeleteFuncDropsOnlyTheMatchingKeys(t *testing.T) {
+	t.Parallel()
+	type key struct{ group, name string }
+	c := cache.NewLocal[key, int](10, time.Minute, nil)
+	c.Set(key{"a", "1"}, 1)
+	c.Set(key{"a", "2"}, 2)
+	c.Set(key{"b", "1"}, 3)
+	c.DeleteFunc(func(k key) bool { return k.group == "a" })
+	_, ok := c.Get(key{"a", "1"})
+	require.False(t, ok)
+	_, ok = c.Get(key{"a", "2"})
+	require.False(t, ok)
+	v, ok := c.Get(key{"b", "1"})
+	require.True(t, ok)
+	require.Equal(t, 3, v)
+	require.Equal(t, 1, c.Len())
+}
