@@ -14,11 +14,8 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// createICS (premium) issues a new secret feed URL; the previous one stops working.
+// createICS (premium: the route checks the plan) issues a new secret feed URL; the previous one stops working.
 func (m *Module) createICS(c echo.Context) error {
-	if err := m.requireTier(c, "premium"); err != nil {
-		return err
-	}
 	tok := randomToken("ics_")
 	_, err := m.d.DB.NewRaw(`INSERT INTO calendar_links (user_id, ics_token_hash, updated_at) VALUES (?, ?, ?)
 		ON CONFLICT (user_id) DO UPDATE SET ics_token_hash = EXCLUDED.ics_token_hash, updated_at = EXCLUDED.updated_at`,
@@ -132,9 +129,6 @@ func (g *GoogleLink) Validate() []web.FieldError {
 }
 
 func (m *Module) linkGoogle(c echo.Context) error {
-	if err := m.requireTier(c, "premium"); err != nil {
-		return err
-	}
 	var in GoogleLink
 	if err := web.BindJSON(c, &in); err != nil {
 		return err

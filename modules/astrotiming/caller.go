@@ -66,16 +66,32 @@ func (m *Module) tierOf(c echo.Context) (string, error) {
 	return m.userTier(c.Request().Context(), cl.UserID)
 }
 
-// requireTier answers 403 unless the caller's plan is at least min.
-func (m *Module) requireTier(c echo.Context, min string) error {
-	t, err := m.tierOf(c)
-	if err != nil {
-		return err
+// requirePlan admits a caller whose plan is at least min (403 TIER_REQUIRED otherwise),
+// before the handler reads anything.
+func (m *Module) requirePlan(min string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			t, err := m.tierOf(c)
+			if err != nil {
+				return err
+			}
+			if !engine.PlanAtLeast(t, min) {
+				return problem(&PlanError{Need: min, Have: t})
+			}
+			return next(c)
+		}
 	}
-	if !engine.PlanAtLeast(t, min) {
-		return web.Forbidden(fmt.Sprintf("this needs a %s (or better) API key; yours is %q", min, t)).WithCode("TIER_REQUIRED")
+}
+
+// requireKey admits only a caller with an API key (403 API_KEY_REQUIRED for a session): what
+// the route makes belongs to the key.
+func (m *Module) requireKey(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if caller(c).Key == nil {
+			return problem(ErrAPIKeyRequired)
+		}
+		return next(c)
 	}
-	return nil
 }
 
 // KeyCacheTTL is how long a verified API key is trusted without asking the database again (a
@@ -85,8 +101,7 @@ const KeyCacheTTL = 10 * time.Second
 
 // userTier is the best tier among a user's live keys, "free" without one.
 func (m *Module) userTier(ctx context.Context, userID int64) (string, error) {
-	var tiers []string
-	err := m.d.DB.NewRaw("SELECT DISTINCT tier FROM api_keys WHERE user_id = ? AND revoked_at IS NULL", userID).Scan(ctx, &tiers)
+	tiers, err := liveKeyTiers(ctx, m.d.DB, userID)
 	if err != nil {
 		return "", fmt.Errorf("astrotiming: tier of user %d: %w", userID, err)
 	}

@@ -59,9 +59,25 @@ func (e *EphemerisError) Error() string {
 
 func (e *EphemerisError) Unwrap() error { return e.Cause }
 
+// PlanError is a request beyond the caller's plan: it needs Need, the caller holds Have.
+type PlanError struct{ Need, Have string }
+
+func (e *PlanError) Error() string {
+	return fmt.Sprintf("this needs a %s (or better) API key; yours is %q", e.Need, e.Have)
+}
+
+// WebhookURLError is a webhook address the sender would refuse to call (Reason says why).
+type WebhookURLError struct{ Reason string }
+
+func (e *WebhookURLError) Error() string { return "url: " + e.Reason }
+
 // Domain errors: services return them, problem turns them into answers.
 var (
 	ErrNoScheduleEntry = errors.New("no such schedule entry")
+
+	ErrAPIKeyRequired = errors.New("webhooks belong to an API key: call with X-API-Key")
+	ErrNoWebhook      = errors.New("no such webhook")
+	ErrWebhookLimit   = fmt.Errorf("this key already has %d webhooks, the most allowed; delete one first", MaxWebhooksPerKey)
 
 	ErrNoLocation        = errors.New("no such location")
 	ErrDuplicateLocation = errors.New("you already have a location with this name")
@@ -71,12 +87,26 @@ var (
 // problem maps the module's domain errors to problem+json answers, in this one place. Errors it
 // does not know pass through and become the error handler's logged 500.
 func problem(err error) error {
-	var eph *EphemerisError
+	var (
+		eph    *EphemerisError
+		plan   *PlanError
+		badURL *WebhookURLError
+	)
 	switch {
 	case errors.As(err, &eph):
 		return web.NewProblem(http.StatusServiceUnavailable, eph.Error()).WithCode("EPHEMERIS_UNAVAILABLE")
 	case errors.Is(err, ErrNoScheduleEntry):
 		return web.NotFound(ErrNoScheduleEntry.Error())
+	case errors.As(err, &plan):
+		return web.Forbidden(plan.Error()).WithCode("TIER_REQUIRED")
+	case errors.Is(err, ErrAPIKeyRequired):
+		return web.Forbidden(ErrAPIKeyRequired.Error()).WithCode("API_KEY_REQUIRED")
+	case errors.As(err, &badURL):
+		return web.Invalid(web.FieldError{Field: "url", Reason: badURL.Reason})
+	case errors.Is(err, ErrNoWebhook):
+		return web.NotFound(ErrNoWebhook.Error())
+	case errors.Is(err, ErrWebhookLimit):
+		return web.Conflict(ErrWebhookLimit.Error()).WithCode("WEBHOOK_LIMIT")
 	case errors.Is(err, ErrNoLocation):
 		return web.NotFound(ErrNoLocation.Error())
 	case errors.Is(err, ErrDuplicateLocation):

@@ -3,6 +3,7 @@ package astrotiming
 import (
 	"net/http"
 
+	"github.com/alorig/alorig/modules/astrotiming/engine"
 	"github.com/alorig/alorig/shared/auth"
 	views "github.com/alorig/alorig/views/astrotiming"
 	"github.com/labstack/echo/v4"
@@ -51,13 +52,13 @@ func (m *Module) Web(e *echo.Echo) {
 	places.GET("/briefing", m.getBriefing, briefingOp)
 
 	hooks := api.On(v1, "webhooks")
-	hooks.POST("/webhooks", m.createWebhook, createWebhookOp)
+	hooks.POST("/webhooks", m.createWebhook, createWebhookOp, m.requireKey, m.requirePlan(engine.PlanDeveloper), m.requireEphemeris)
 	hooks.GET("/webhooks", m.listWebhooks, listWebhooksOp)
 	hooks.DELETE("/webhooks/:webhook_id", m.deleteWebhook, deleteWebhookOp)
 
 	cal := api.On(v1, "calendar")
-	cal.POST("/calendar/ics", m.createICS, createICSOp)
-	cal.PUT("/calendar/google", m.linkGoogle, linkGoogleOp)
+	cal.POST("/calendar/ics", m.createICS, createICSOp, m.requirePlan(engine.PlanPremium))
+	cal.PUT("/calendar/google", m.linkGoogle, linkGoogleOp, m.requirePlan(engine.PlanPremium))
 
 	api.Mount(e, "/api") // /api/openapi.json (as before) and the viewer at /api/docs
 }

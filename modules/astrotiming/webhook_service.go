@@ -17,6 +17,8 @@ import (
 	"github.com/alorig/alorig/modules/astrotiming/engine"
 	"github.com/alorig/alorig/shared/database"
 	"github.com/alorig/alorig/shared/secret"
+	"github.com/riverqueue/river"
+	"github.com/uptrace/bun"
 )
 
 // Webhook headers. The signature is "v1=" + hex(HMAC-SHA256(secret, timestamp + "." + body));
@@ -52,6 +54,84 @@ func Verify(secretKey []byte, tsHeader, sigHeader string, body []byte, now time.
 	return nil
 }
 
+// CreateWebhook registers a webhook for an API key: it refuses an address the sender would
+// not reach and the MaxWebhooksPerKey+1st, searches the optimal windows from now, and in one
+// transaction stores the webhook with its sealed secret and schedules a delivery at each
+// window's start. It returns the webhook, its secret (shown once) and the delivery times.
+func (m *Module) CreateWebhook(ctx context.Context, apiKeyID int64, in WebhookInput) (*Webhook, string, []time.Time, error) {
+	eng, err := m.engine()
+	if err != nil {
+		return nil, "", nil, err
+	}
+	if err := m.hook.checkURL(in.URL, m.d.Config.Production()); err != nil {
+		return nil, "", nil, &WebhookURLError{Reason: err.Error()}
+	}
+	n, err := countLiveWebhooks(ctx, m.d.DB, apiKeyID)
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("astrotiming: count webhooks: %w", err)
+	}
+	if n >= MaxWebhooksPerKey {
+		return nil, "", nil, ErrWebhookLimit
+	}
+	now := m.d.Clock.Now()
+	res, err := eng.Search(engine.SearchRequest{Activity: in.act, Place: in.place, From: now, Days: in.Days, MinScore: in.MinScore, Limit: in.Limit})
+	if err != nil {
+		return nil, "", nil, err
+	}
+	plain := randomToken("whsec_")
+	w := &Webhook{APIKeyID: apiKeyID, URL: in.URL, Activity: in.act.Key, Latitude: in.place.Lat, Longitude: in.place.Lng,
+		Timezone: in.place.Zone.String(), MinScore: in.MinScore, Days: in.Days, CreatedAt: now}
+	scheduled := []time.Time{}
+	err = m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := insertWebhook(ctx, tx, w); err != nil {
+			return err
+		}
+		// The secret is sealed to the row's id, so it is written once the id exists.
+		sealed, err := m.d.Keyring.Seal([]byte(plain), secret.AD("webhooks", w.ID, "secret"))
+		if err != nil {
+			return err
+		}
+		if err := setWebhookSecret(ctx, tx, w.ID, sealed); err != nil {
+			return err
+		}
+		for _, win := range res.Windows {
+			win.Start = engine.NoticeAt(win, now) // the best window may already be under way
+			win.Hours = nil
+			if _, err := m.d.Jobs.InsertTx(ctx, tx, WebhookArgs{WebhookID: w.ID, Window: win},
+				&river.InsertOpts{ScheduledAt: win.Start, MaxAttempts: 8}); err != nil {
+				return err
+			}
+			scheduled = append(scheduled, win.Start)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("astrotiming: create webhook: %w", err)
+	}
+	return w, plain, scheduled, nil
+}
+
+// Webhooks are the webhooks of all the user's API keys, disabled ones included.
+func (m *Module) Webhooks(ctx context.Context, userID int64) ([]Webhook, error) {
+	out, err := listWebhooks(ctx, m.d.DB, userID)
+	if err != nil {
+		return nil, fmt.Errorf("astrotiming: list webhooks: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteWebhook disables one of the user's webhooks: its scheduled deliveries then end quietly.
+func (m *Module) DeleteWebhook(ctx context.Context, userID, id int64) error {
+	err := disableWebhook(ctx, m.d.DB, userID, id, m.d.Clock.Now())
+	if errors.Is(err, database.ErrNotFound) {
+		return ErrNoWebhook
+	}
+	if err != nil {
+		return fmt.Errorf("astrotiming: delete webhook %d: %w", id, err)
+	}
+	return nil
+}
+
 // WebhookPayload is the body of a delivery.
 type WebhookPayload struct {
 	Event     string        `json:"event"` // "window.started"
@@ -65,10 +145,8 @@ type WebhookPayload struct {
 // DeliverWebhook sends one signed POST. A non-2xx answer is an error so River retries with
 // back-off; a disabled webhook or a revoked key ends quietly.
 func (m *Module) DeliverWebhook(ctx context.Context, id int64, win engine.Window) error {
-	w := new(Webhook)
-	err := m.d.DB.NewSelect().Model(w).Where("id = ?", id).Where("disabled_at IS NULL").
-		Where("api_key_id IN (SELECT id FROM api_keys WHERE revoked_at IS NULL)").Scan(ctx)
-	if errors.Is(database.NoRows(err), database.ErrNotFound) {
+	w, err := deliverableWebhook(ctx, m.d.DB, id)
+	if errors.Is(err, database.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
@@ -104,9 +182,7 @@ func (m *Module) DeliverWebhook(ctx context.Context, id int64, win engine.Window
 	if status/100 == 2 {
 		delivered = &now
 	}
-	_, derr := m.d.DB.NewRaw(`INSERT INTO webhook_deliveries (webhook_id, window_start, status, delivered_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (webhook_id, window_start) DO UPDATE SET status = EXCLUDED.status, delivered_at = EXCLUDED.delivered_at`,
-		w.ID, win.Start, status, delivered).Exec(ctx)
+	derr := recordDelivery(ctx, m.d.DB, w.ID, win.Start, status, delivered)
 	if err != nil {
 		return fmt.Errorf("astrotiming: deliver webhook %d: %w", id, err)
 	}
