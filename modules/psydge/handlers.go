@@ -84,14 +84,6 @@ func (m *Module) hideBrokerErrors(next echo.HandlerFunc) echo.HandlerFunc {
 
 func uid(c echo.Context) int64 { return auth.CurrentUser(c).ID }
 
-func pathID(c echo.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, web.NotFound("no such record")
-	}
-	return id, nil
-}
-
 // gateErr maps gate-state failures to the fail-closed answer.
 func gateErr(err error) error {
 	if errors.Is(err, ErrGateState) {
@@ -277,7 +269,7 @@ func (m *Module) createConnection(c echo.Context) error {
 }
 
 func (m *Module) deleteConnection(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -488,7 +480,7 @@ func (m *Module) listTradesH(c echo.Context) error {
 }
 
 func (m *Module) getTrade(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -500,7 +492,7 @@ func (m *Module) getTrade(c echo.Context) error {
 }
 
 func (m *Module) closeTrade(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -512,7 +504,7 @@ func (m *Module) closeTrade(c echo.Context) error {
 }
 
 func (m *Module) modifyTrade(c echo.Context) error {
-	id, err := pathID(c)
+	id, err := web.PathID(c, "id")
 	if err != nil {
 		return err
 	}
