@@ -23,11 +23,7 @@ func (m *Module) ScheduleBriefings(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	var homes []Home
-	err = m.d.DB.NewRaw(`SELECT u.id, u.latitude, u.longitude, u.timezone FROM users u
-		WHERE u.latitude IS NOT NULL AND u.longitude IS NOT NULL AND u.disabled_at IS NULL
-		AND NOT EXISTS (SELECT 1 FROM briefings b WHERE b.user_id = u.id AND b.date >= (? AT TIME ZONE u.timezone)::date)`,
-		m.d.Clock.Now()).Scan(ctx, &homes)
+	homes, err := homesWithoutBriefing(ctx, m.d.DB, m.d.Clock.Now())
 	if err != nil {
 		return 0, fmt.Errorf("astrotiming: briefing sweep: %w", err)
 	}
@@ -90,7 +86,7 @@ func (m *Module) GenerateBriefing(ctx context.Context, userID int64, date string
 	if err != nil {
 		return err
 	}
-	h, err := m.homeOf(ctx, userID)
+	h, err := homeByUser(ctx, m.d.DB, userID)
 	if errors.Is(err, database.ErrNotFound) {
 		return nil // the user removed their home location since the job was scheduled
 	}
@@ -137,8 +133,17 @@ func (m *Module) GenerateBriefing(ctx context.Context, userID int64, date string
 		return fmt.Errorf("astrotiming: encode briefing: %w", err)
 	}
 	b := &Briefing{UserID: userID, Date: d.Midnight(time.UTC), Body: raw, CreatedAt: m.d.Clock.Now()}
-	if _, err := m.d.DB.NewInsert().Model(b).On("CONFLICT (user_id, date) DO UPDATE").Set("body = EXCLUDED.body, created_at = EXCLUDED.created_at").Exec(ctx); err != nil {
+	if err := upsertBriefing(ctx, m.d.DB, b); err != nil {
 		return fmt.Errorf("astrotiming: store briefing of user %d: %w", userID, err)
 	}
 	return nil
+}
+
+// LatestBriefing is the user's most recent briefing.
+func (m *Module) LatestBriefing(ctx context.Context, userID int64) (*Briefing, error) {
+	b, err := latestBriefing(ctx, m.d.DB, userID)
+	if errors.Is(err, database.ErrNotFound) {
+		return nil, ErrNoBriefing
+	}
+	return b, err
 }

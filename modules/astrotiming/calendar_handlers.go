@@ -73,7 +73,7 @@ func (m *Module) icsFeed(c echo.Context) error {
 		if err != nil {
 			return problem(err)
 		}
-		home, err := m.homeOf(ctx, userID)
+		home, err := homeByUser(ctx, m.d.DB, userID)
 		if err != nil {
 			return notFoundOr(err, "home location: set one with PUT /api/v1/home to get optimal windows")
 		}

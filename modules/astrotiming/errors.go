@@ -75,6 +75,9 @@ func (e *WebhookURLError) Error() string { return "url: " + e.Reason }
 var (
 	ErrNoScheduleEntry = errors.New("no such schedule entry")
 
+	ErrNoHome     = errors.New("no such home location: set one with PUT /api/v1/home")
+	ErrNoBriefing = errors.New("no such briefing yet: it is made 30 minutes before sunrise at your home location")
+
 	ErrAPIKeyRequired = errors.New("webhooks belong to an API key: call with X-API-Key")
 	ErrNoWebhook      = errors.New("no such webhook")
 	ErrWebhookLimit   = fmt.Errorf("this key already has %d webhooks, the most allowed; delete one first", MaxWebhooksPerKey)
@@ -97,6 +100,10 @@ func problem(err error) error {
 		return web.NewProblem(http.StatusServiceUnavailable, eph.Error()).WithCode("EPHEMERIS_UNAVAILABLE")
 	case errors.Is(err, ErrNoScheduleEntry):
 		return web.NotFound(ErrNoScheduleEntry.Error())
+	case errors.Is(err, ErrNoHome):
+		return web.NotFound(ErrNoHome.Error())
+	case errors.Is(err, ErrNoBriefing):
+		return web.NotFound(ErrNoBriefing.Error())
 	case errors.As(err, &plan):
 		return web.Forbidden(plan.Error()).WithCode("TIER_REQUIRED")
 	case errors.Is(err, ErrAPIKeyRequired):

@@ -10,7 +10,6 @@ import (
 
 	"github.com/alorig/alorig/modules/astrotiming/engine"
 	"github.com/alorig/alorig/shared/auth"
-	"github.com/alorig/alorig/shared/database"
 	"github.com/alorig/alorig/shared/web"
 	views "github.com/alorig/alorig/views/astrotiming"
 	"github.com/labstack/echo/v4"
@@ -49,10 +48,10 @@ func (m *Module) dayPage(c echo.Context) error {
 		name = ""
 	} else if u := auth.CurrentUser(c); u != nil {
 		// A signed-in user sees their home location unless they ask for another.
-		if h, err := m.homeOf(c.Request().Context(), u.ID); err == nil {
+		if h, err := m.Home(c.Request().Context(), u.ID); err == nil {
 			city = views.City{Lat: strconv.FormatFloat(h.Lat, 'f', -1, 64), Lng: strconv.FormatFloat(h.Lng, 'f', -1, 64), TZ: h.TZ}
 			name = "your home"
-		} else if !errors.Is(err, database.ErrNotFound) {
+		} else if !errors.Is(err, ErrNoHome) {
 			return err
 		}
 	}
