@@ -9,6 +9,7 @@ import (
 
 	"github.com/alorig/alorig/modules/snapify/rules"
 	"github.com/alorig/alorig/shared/database"
+	"github.com/alorig/alorig/shared/money"
 	"github.com/alorig/alorig/shared/web"
 	"github.com/uptrace/bun"
 )
@@ -63,10 +64,10 @@ func (in *ProductInput) Validate() []web.FieldError {
 		bad("description", "must be at most 5,000 characters")
 	}
 	if in.PricePaisa != nil && (*in.PricePaisa < 0 || *in.PricePaisa > rules.MaxAmountPaisa) {
-		bad("price_paisa", "must be between 0 and "+rules.FormatPKR(rules.MaxAmountPaisa))
+		bad("price_paisa", "must be between 0 and "+money.FormatPKR(rules.MaxAmountPaisa))
 	}
 	if in.CompareAtPaisa != nil && (*in.CompareAtPaisa < 0 || *in.CompareAtPaisa > rules.MaxAmountPaisa) {
-		bad("compare_at_paisa", "must be between 0 and "+rules.FormatPKR(rules.MaxAmountPaisa))
+		bad("compare_at_paisa", "must be between 0 and "+money.FormatPKR(rules.MaxAmountPaisa))
 	}
 	if in.Images != nil {
 		if len(*in.Images) > 8 {

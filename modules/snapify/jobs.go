@@ -9,6 +9,7 @@ import (
 	"github.com/alorig/alorig/modules/snapify/rules"
 	"github.com/alorig/alorig/modules/snapify/whatsapp"
 	"github.com/alorig/alorig/shared/jobs"
+	"github.com/alorig/alorig/shared/money"
 	"github.com/riverqueue/river"
 	"github.com/uptrace/bun"
 )
@@ -172,10 +173,10 @@ func (m *Module) notifyNewOrder(ctx context.Context, storeID, orderID int64) err
 		items += fmt.Sprintf("%d × %s", l.Quantity, l.Title)
 	}
 	_, err = m.wa.NotifyNewOrder(ctx, phone.Digits(), whatsapp.OrderNotice{OrderRef: o.Number, BuyerName: o.BuyerName,
-		Total: rules.FormatPKR(o.TotalPaisa), Items: items, OrderURL: m.appURL("/orders/" + o.Number)}, inside)
+		Total: money.FormatPKR(o.TotalPaisa), Items: items, OrderURL: m.appURL("/orders/" + o.Number)}, inside)
 	if errors.Is(err, whatsapp.ErrOutsideWindow) && inside {
 		_, err = m.wa.NotifyNewOrder(ctx, phone.Digits(), whatsapp.OrderNotice{OrderRef: o.Number, BuyerName: o.BuyerName,
-			Total: rules.FormatPKR(o.TotalPaisa), Items: items}, false)
+			Total: money.FormatPKR(o.TotalPaisa), Items: items}, false)
 	}
 	if err != nil {
 		return fmt.Errorf("snapify: notify seller of order %s: %w", o.Number, err)

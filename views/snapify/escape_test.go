@@ -1,6 +1,8 @@
 package snapify
 
 import (
+	"github.com/alorig/alorig/shared/money"
+
 	"strings"
 	"testing"
 
@@ -64,7 +66,7 @@ func TestSellerTextIsEscapedEverywhere(t *testing.T) {
 	titles := p.all(tag("title"))
 	require.Equal(t, hostileTitle, textOf(titles[0]))
 	require.Equal(t, hostileText, p.meta("description"))
-	require.Equal(t, hostileTitle+" — "+FormatRupees(pp.Product.PricePaisa), p.meta("og:title"))
+	require.Equal(t, hostileTitle+" — "+money.FormatPKR(pp.Product.PricePaisa), p.meta("og:title"))
 	require.Equal(t, hostileName, p.meta("og:site_name"))
 
 	// JSON-LD: the '<' of "</script>" is \u003c in the source, and the parsed value is exact.

@@ -1,6 +1,8 @@
 package snapify
 
 import (
+	"github.com/alorig/alorig/shared/money"
+
 	"encoding/json"
 	"strings"
 
@@ -117,7 +119,7 @@ func productLD(s Store, p Product) ldProduct {
 		Brand:       &ldOrg{Type: "Brand", Name: s.Name},
 		Offers: ldOffer{
 			Type:          "Offer",
-			Price:         json.Number(schemaPrice(p.PricePaisa)),
+			Price:         json.Number(money.Decimal(p.PricePaisa)),
 			PriceCurrency: "PKR",
 			Availability:  availability(p.InStock),
 			ItemCondition: "https://schema.org/NewCondition",

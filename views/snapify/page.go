@@ -1,6 +1,8 @@
 package snapify
 
 import (
+	"github.com/alorig/alorig/shared/money"
+
 	"context"
 	"errors"
 	"io"
@@ -124,6 +126,6 @@ func productDoc(p ProductPage) doc {
 	d := storeDoc(p.Store, m, productLD(p.Store, p.Product), breadcrumbLD(p.Breadcrumbs))
 	d.ogType = "product"
 	d.pricePaisa = p.Product.PricePaisa
-	d.ogTitle = p.Product.Title + " — " + FormatRupees(p.Product.PricePaisa)
+	d.ogTitle = p.Product.Title + " — " + money.FormatPKR(p.Product.PricePaisa)
 	return d
 }

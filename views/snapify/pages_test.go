@@ -1,6 +1,8 @@
 package snapify
 
 import (
+	"github.com/alorig/alorig/shared/money"
+
 	"errors"
 	"strings"
 	"testing"
@@ -294,7 +296,7 @@ func TestOrderForm(t *testing.T) {
 	require.Equal(t, PaymentCOD, v)
 	_, checked := attr(cod[0], "checked")
 	require.True(t, checked)
-	require.Contains(t, p.raw, FormatRupees(f.TotalPaisa))
+	require.Contains(t, p.raw, money.FormatPKR(f.TotalPaisa))
 
 	// The default CSRF field name matches echo's middleware.
 	f.CSRFField = ""

@@ -1,6 +1,8 @@
 package snapify
 
 import (
+	"github.com/alorig/alorig/shared/wame"
+
 	"strconv"
 	"strings"
 	"unicode"
@@ -35,14 +37,8 @@ func firstParagraphs(s string, max int) string {
 	return strings.TrimRightFunc(joined[:cut], unicode.IsSpace) + "…"
 }
 
-// chatURL is the wa.me link that opens a chat with the store.
-func chatURL(phone string) string {
-	d := digits(phone)
-	if d == "" {
-		return ""
-	}
-	return "https://wa.me/" + d
-}
+// chatURL is the wa.me link that opens a chat with the store ("" without a number).
+func chatURL(phone string) string { return wame.Link(digits(phone), "") }
 
 // initial is the letter drawn when a store has no logo.
 func initial(name string) string {

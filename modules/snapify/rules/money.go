@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/alorig/alorig/shared/money"
 )
 
 // ErrInvalidAmount wraps every price parsing error.
@@ -14,34 +16,6 @@ var ErrInvalidAmount = errors.New("rules: invalid amount")
 // MaxAmountPaisa bounds prices a seller can enter: Rs 100 crore, far above any single order,
 // and far below int64 overflow when multiplied by quantities.
 const MaxAmountPaisa int64 = 100_000_000_000
-
-// FormatPKR formats an amount in paisa as "Rs 1,250", or "Rs 1,250.50" when there are paisa.
-// Thousands are grouped in threes (1,250,000), as Pakistani shops and marketplaces print
-// prices, rather than in lakhs. Urdu pages use the same string with the same Western digits,
-// which is what Pakistani Urdu commerce prints; templates put it in <bdi> so it keeps its
-// left-to-right order inside right-to-left text.
-func FormatPKR(paisa int64) string {
-	sign := ""
-	u := uint64(paisa)
-	if paisa < 0 {
-		sign, u = "-", uint64(-(paisa+1))+1 // math.MinInt64 has no positive twin
-	}
-	rupees, rem := u/100, u%100
-	s := strconv.FormatUint(rupees, 10)
-	var b strings.Builder
-	b.WriteString(sign)
-	b.WriteString("Rs ")
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if rem != 0 {
-		fmt.Fprintf(&b, ".%02d", rem)
-	}
-	return b.String()
-}
 
 // ParsePKR reads an amount a seller typed — "1250", "1,250", "Rs 1,250.50", "Rs. 999",
 // "PKR 2,000", "۱۲۵۰" — into paisa. Negative amounts, more than two decimals, misplaced
@@ -106,7 +80,7 @@ func ParsePKR(input string) (int64, error) {
 		paisa += int64(f)
 	}
 	if paisa > MaxAmountPaisa {
-		return 0, fmt.Errorf("%w: %q is over %s", ErrInvalidAmount, input, FormatPKR(MaxAmountPaisa))
+		return 0, fmt.Errorf("%w: %q is over %s", ErrInvalidAmount, input, money.FormatPKR(MaxAmountPaisa))
 	}
 	return paisa, nil
 }

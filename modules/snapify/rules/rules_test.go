@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/alorig/alorig/modules/snapify/rules"
+	"github.com/alorig/alorig/shared/money"
 )
 
 func TestValidateStoreSlug(t *testing.T) {
@@ -172,7 +173,7 @@ func TestFormatPKR(t *testing.T) {
 		-9223372036854775808: "-Rs 92,233,720,368,547,758.08",
 	}
 	for in, want := range cases {
-		require.Equal(t, want, rules.FormatPKR(in), in)
+		require.Equal(t, want, money.FormatPKR(in), in)
 	}
 }
 
@@ -206,7 +207,7 @@ func FuzzParsePKR(f *testing.F) {
 		}
 		require.GreaterOrEqual(t, p, int64(0))
 		require.LessOrEqual(t, p, rules.MaxAmountPaisa)
-		back, err := rules.ParsePKR(rules.FormatPKR(p))
+		back, err := rules.ParsePKR(money.FormatPKR(p))
 		require.NoError(t, err)
 		require.Equal(t, p, back, "format then parse round-trips")
 	})

@@ -2,20 +2,15 @@ package rules
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
+
+	"github.com/alorig/alorig/shared/money"
+	"github.com/alorig/alorig/shared/wame"
 )
 
 // WhatsAppLink is a click-to-chat link (https://wa.me/923001234567?text=…) that opens WhatsApp
-// with text already typed. Spaces are sent as %20 rather than '+', which some WhatsApp
-// clients show literally.
-func WhatsAppLink(to Phone, text string) string {
-	link := "https://wa.me/" + to.Digits()
-	if text == "" {
-		return link
-	}
-	return link + "?text=" + strings.ReplaceAll(url.QueryEscape(text), "+", "%20")
-}
+// with text already typed (shared/wame holds the format).
+func WhatsAppLink(to Phone, text string) string { return wame.Link(to.Digits(), text) }
 
 // OrderLine is one item of a buyer's order.
 type OrderLine struct {
@@ -49,17 +44,17 @@ func OrderMessage(o OrderDraft) string {
 		line := l.PricePaisa * int64(q)
 		total += line
 		if i < maxLinkLines {
-			fmt.Fprintf(&b, "• %d × %s — %s\n", q, oneLine(l.Title), FormatPKR(line))
+			fmt.Fprintf(&b, "• %d × %s — %s\n", q, oneLine(l.Title), money.FormatPKR(line))
 		}
 	}
 	if extra := len(o.Lines) - maxLinkLines; extra > 0 {
 		fmt.Fprintf(&b, "• and %d more item(s)\n", extra)
 	}
 	if o.Delivery > 0 {
-		fmt.Fprintf(&b, "Delivery: %s\n", FormatPKR(o.Delivery))
+		fmt.Fprintf(&b, "Delivery: %s\n", money.FormatPKR(o.Delivery))
 		total += o.Delivery
 	}
-	fmt.Fprintf(&b, "Total: %s", FormatPKR(total))
+	fmt.Fprintf(&b, "Total: %s", money.FormatPKR(total))
 	if o.OrderRef != "" {
 		fmt.Fprintf(&b, "\nOrder ref: %s", oneLine(o.OrderRef))
 	}

@@ -42,7 +42,7 @@ func (c *Client) SendLoginCode(ctx context.Context, to, code, language string) (
 }
 
 // OrderNotice is what a seller is told about a new order. Total is already formatted
-// (rules.FormatPKR) because the template has no currency logic of its own.
+// (money.FormatPKR) because the template has no currency logic of its own.
 type OrderNotice struct {
 	OrderRef  string // short public reference, e.g. "SN-4821"; also the dashboard link suffix
 	BuyerName string
