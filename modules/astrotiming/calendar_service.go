@@ -7,9 +7,13 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/alorig/alorig/modules/astrotiming/engine"
 	"github.com/alorig/alorig/modules/astrotiming/gcal"
+	"github.com/alorig/alorig/modules/astrotiming/ics"
+	"github.com/alorig/alorig/shared/database"
 	"github.com/alorig/alorig/shared/secret"
 )
 
@@ -24,13 +28,108 @@ func tokenHash(tok string) []byte {
 	return s[:]
 }
 
-type googleLinkRow struct {
-	UserID   int64      `bun:"user_id"`
-	Calendar string     `bun:"google_calendar_id"`
-	Access   []byte     `bun:"google_access_token"`
-	Refresh  []byte     `bun:"google_refresh_token"`
-	Expiry   *time.Time `bun:"google_token_expiry"`
-	Zone     string     `bun:"timezone"`
+// MaxFeedActivities bounds the optimal-window activities of one feed.
+const MaxFeedActivities = 5
+
+// IssueFeed gives the user a new secret feed URL; the previous one stops working. Only the
+// token's hash is kept.
+func (m *Module) IssueFeed(ctx context.Context, userID int64) (string, error) {
+	tok := randomToken("ics_")
+	if err := setFeedToken(ctx, m.d.DB, userID, tokenHash(tok), m.d.Clock.Now()); err != nil {
+		return "", fmt.Errorf("astrotiming: issue ICS feed: %w", err)
+	}
+	return strings.TrimRight(m.d.Config.Astro.PublicBaseURL, "/") + "/calendar/" + tok + ".ics", nil
+}
+
+// CalendarFeed is the calendar behind a feed token, for a premium user: their schedule from 7
+// days ago and, for each activity, its optimal windows of the next 7 days at their home. host
+// makes the events' UIDs. The checks run in this order: token, plan, activity count, ephemeris,
+// home, each activity.
+func (m *Module) CalendarFeed(ctx context.Context, token, host string, activities []string) (*ics.Calendar, error) {
+	userID, err := userByFeedToken(ctx, m.d.DB, tokenHash(token))
+	if errors.Is(err, database.ErrNotFound) {
+		return nil, ErrNoCalendar
+	}
+	if err != nil {
+		return nil, err
+	}
+	tier, err := m.userTier(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if !engine.PlanAtLeast(tier, engine.PlanPremium) {
+		return nil, ErrFeedNeedsPremium
+	}
+	now := m.d.Clock.Now()
+	cal := &ics.Calendar{ProdID: "-//Alorig//AstroTiming//EN", Name: "AstroTiming", Stamp: now}
+	entries, err := entriesEndingAfter(ctx, m.d.DB, userID, now.Add(-7*24*time.Hour), 1000)
+	if err != nil {
+		return nil, fmt.Errorf("astrotiming: feed entries of user %d: %w", userID, err)
+	}
+	for _, e := range entries {
+		cal.Events = append(cal.Events, ics.Event{UID: fmt.Sprintf("entry-%d@%s", e.ID, host), Start: e.StartsAt, End: e.EndsAt,
+			Summary: fmt.Sprintf("%s (TQS %d, %s)", e.Activity, e.Score, e.Band), Categories: []string{"AstroTiming", "Schedule"},
+			Description: fmt.Sprintf("Timing Quality Score %d (%s).", e.Score, e.Band)})
+	}
+	if len(activities) > MaxFeedActivities {
+		return nil, ErrTooManyFeedActivities
+	}
+	if len(activities) == 0 {
+		return cal, nil
+	}
+	eng, err := m.engine()
+	if err != nil {
+		return nil, err
+	}
+	home, err := homeByUser(ctx, m.d.DB, userID)
+	if errors.Is(err, database.ErrNotFound) {
+		return nil, ErrFeedNoHome
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, err := home.Place()
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range activities {
+		act, err := activityQuery("activity", a)
+		if err != nil {
+			return nil, err
+		}
+		res, err := eng.Search(engine.SearchRequest{Activity: act, Place: p, From: now, Days: 7, Limit: 20})
+		if err != nil {
+			return nil, err
+		}
+		for _, w := range res.Windows {
+			cal.Events = append(cal.Events, ics.Event{UID: fmt.Sprintf("window-%s-%d@%s", act.Key, w.Start.Unix(), host), Start: w.Start, End: w.End,
+				Summary:     fmt.Sprintf("Optimal: %s (TQS %d)", act.Name, w.Score),
+				Description: fmt.Sprintf("%s window for %s, peak hour %d.", w.Band, act.Name, w.Peak), Categories: []string{"AstroTiming", "Optimal window"}})
+		}
+	}
+	return cal, nil
+}
+
+// LinkGoogle keeps the user's Google Calendar tokens, sealed to their row, for the sync job.
+func (m *Module) LinkGoogle(ctx context.Context, userID int64, in GoogleLink) error {
+	access, err := m.d.Keyring.Seal([]byte(in.AccessToken), secret.AD("calendar_links", userID, "google_access_token"))
+	if err != nil {
+		return err
+	}
+	var refresh []byte
+	if in.RefreshToken != "" {
+		if refresh, err = m.d.Keyring.Seal([]byte(in.RefreshToken), secret.AD("calendar_links", userID, "google_refresh_token")); err != nil {
+			return err
+		}
+	}
+	var expiry *time.Time
+	if !in.ExpiresAt.IsZero() {
+		expiry = &in.ExpiresAt
+	}
+	if err := setGoogleLink(ctx, m.d.DB, userID, in.CalendarID, access, refresh, expiry, m.d.Clock.Now()); err != nil {
+		return fmt.Errorf("astrotiming: link Google Calendar of user %d: %w", userID, err)
+	}
+	return nil
 }
 
 // SyncCalendars pushes new and changed schedule entries of premium users with a linked Google
@@ -38,11 +137,7 @@ type googleLinkRow struct {
 // A user whose token is rejected is skipped (and logged) so one user cannot stall the rest.
 // It returns the number of events written.
 func (m *Module) SyncCalendars(ctx context.Context) (int, error) {
-	var links []googleLinkRow
-	err := m.d.DB.NewRaw(`SELECT l.user_id, l.google_calendar_id, l.google_access_token, l.google_refresh_token, l.google_token_expiry, u.timezone
-		FROM calendar_links l JOIN users u ON u.id = l.user_id
-		WHERE l.google_calendar_id IS NOT NULL AND l.google_access_token IS NOT NULL
-		AND EXISTS (SELECT 1 FROM api_keys k WHERE k.user_id = l.user_id AND k.tier = 'premium' AND k.revoked_at IS NULL)`).Scan(ctx, &links)
+	links, err := googleLinksToSync(ctx, m.d.DB)
 	if err != nil {
 		return 0, fmt.Errorf("astrotiming: calendar sync: list links: %w", err)
 	}
@@ -73,9 +168,7 @@ func (m *Module) syncUser(ctx context.Context, l googleLinkRow) (int, error) {
 			return 0, err
 		}
 	}
-	var entries []StoredEntry
-	err = m.d.DB.NewSelect().Model(&entries).Where("user_id = ?", l.UserID).Where("ends_at > ?", now).
-		Where("synced_at IS NULL OR updated_at > synced_at").Order("starts_at").Limit(200).Scan(ctx)
+	entries, err := entriesToSync(ctx, m.d.DB, l.UserID, now, 200)
 	if err != nil {
 		return 0, err
 	}
@@ -97,15 +190,12 @@ func (m *Module) syncUser(ctx context.Context, l googleLinkRow) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		_, err = m.d.DB.NewUpdate().Model((*StoredEntry)(nil)).Set("google_event_id = ?", out.ID).Set("synced_at = ?", now).
-			Where("id = ?", e.ID).Exec(ctx)
-		if err != nil {
+		if err := markEntrySynced(ctx, m.d.DB, e.ID, out.ID, now); err != nil {
 			return n, err
 		}
 		n++
 	}
-	_, err = m.d.DB.NewRaw("UPDATE calendar_links SET google_synced_at = ? WHERE user_id = ?", now, l.UserID).Exec(ctx)
-	return n, err
+	return n, markGoogleSynced(ctx, m.d.DB, l.UserID, now)
 }
 
 func (m *Module) refreshGoogle(ctx context.Context, l googleLinkRow) (string, error) {
@@ -122,7 +212,5 @@ func (m *Module) refreshGoogle(ctx context.Context, l googleLinkRow) (string, er
 		return "", err
 	}
 	exp := m.d.Clock.Now().Add(time.Duration(tok.ExpiresIn) * time.Second)
-	_, err = m.d.DB.NewRaw("UPDATE calendar_links SET google_access_token = ?, google_token_expiry = ?, updated_at = ? WHERE user_id = ?",
-		sealed, exp, m.d.Clock.Now(), l.UserID).Exec(ctx)
-	return tok.AccessToken, err
+	return tok.AccessToken, setGoogleAccessToken(ctx, m.d.DB, l.UserID, sealed, exp, m.d.Clock.Now())
 }

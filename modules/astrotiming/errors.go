@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/alorig/alorig/modules/astrotiming/engine"
-	"github.com/alorig/alorig/shared/database"
 	"github.com/alorig/alorig/shared/ephemeris"
 	"github.com/alorig/alorig/shared/web"
 )
@@ -42,13 +41,6 @@ func problemOf(err error, field string) error {
 	return problem(err) // not the engine's: a domain error, or the logged 500
 }
 
-func notFoundOr(err error, what string) error {
-	if errors.Is(err, database.ErrNotFound) {
-		return web.NotFound("no such " + what)
-	}
-	return err
-}
-
 // EphemerisError is the engine's absence: the Swiss Ephemeris files did not open at start, so
 // nothing that computes hours, positions or scores can run.
 type EphemerisError struct{ Cause error }
@@ -75,6 +67,11 @@ func (e *WebhookURLError) Error() string { return "url: " + e.Reason }
 var (
 	ErrNoScheduleEntry = errors.New("no such schedule entry")
 
+	ErrNoCalendar            = errors.New("no such calendar")
+	ErrFeedNeedsPremium      = errors.New("calendar feeds need a premium plan")
+	ErrFeedNoHome            = errors.New("no such home location: set one with PUT /api/v1/home to get optimal windows")
+	ErrTooManyFeedActivities = fmt.Errorf("at most %d activities per feed", MaxFeedActivities)
+
 	ErrNoHome     = errors.New("no such home location: set one with PUT /api/v1/home")
 	ErrNoBriefing = errors.New("no such briefing yet: it is made 30 minutes before sunrise at your home location")
 
@@ -100,6 +97,14 @@ func problem(err error) error {
 		return web.NewProblem(http.StatusServiceUnavailable, eph.Error()).WithCode("EPHEMERIS_UNAVAILABLE")
 	case errors.Is(err, ErrNoScheduleEntry):
 		return web.NotFound(ErrNoScheduleEntry.Error())
+	case errors.Is(err, ErrNoCalendar):
+		return web.NotFound(ErrNoCalendar.Error())
+	case errors.Is(err, ErrFeedNeedsPremium):
+		return web.Forbidden(ErrFeedNeedsPremium.Error()).WithCode("TIER_REQUIRED")
+	case errors.Is(err, ErrFeedNoHome):
+		return web.NotFound(ErrFeedNoHome.Error())
+	case errors.Is(err, ErrTooManyFeedActivities):
+		return web.Invalid(web.FieldError{Field: "activity", Reason: ErrTooManyFeedActivities.Error()})
 	case errors.Is(err, ErrNoHome):
 		return web.NotFound(ErrNoHome.Error())
 	case errors.Is(err, ErrNoBriefing):
