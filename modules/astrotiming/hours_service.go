@@ -86,9 +86,8 @@ func (m *Module) Precompute(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	var locs []SavedLocation
-	if err := m.d.DB.NewRaw(`SELECT DISTINCT ON (round(latitude::numeric, 3), round(longitude::numeric, 3), timezone) *
-		FROM locations ORDER BY round(latitude::numeric, 3), round(longitude::numeric, 3), timezone, id`).Scan(ctx, &locs); err != nil {
+	locs, err := distinctPlaces(ctx, m.d.DB)
+	if err != nil {
 		return 0, fmt.Errorf("astrotiming: precompute: list locations: %w", err)
 	}
 	now := m.d.Clock.Now()
@@ -116,11 +115,7 @@ func (m *Module) Precompute(ctx context.Context) (int, error) {
 				return n, fmt.Errorf("astrotiming: precompute positions %s: %w", d, err)
 			}
 			pos, _ := json.Marshal(positionsJSON(ps))
-			_, err = m.d.DB.NewRaw(`INSERT INTO planetary_cache (date, location_hash, latitude, longitude, timezone, hours, positions, computed_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (date, location_hash) DO UPDATE
-				SET hours = EXCLUDED.hours, positions = EXCLUDED.positions, computed_at = EXCLUDED.computed_at`,
-				d.String(), LocationHash(p), p.Lat, p.Lng, p.Zone.String(), string(hours), string(pos), now).Exec(ctx)
-			if err != nil {
+			if err := upsertPlanetaryDay(ctx, m.d.DB, d, p, hours, pos, now); err != nil {
 				return n, fmt.Errorf("astrotiming: precompute: store %s: %w", d, err)
 			}
 			if err := m.d.KV.Set(ctx, hoursKey(HoursQuery{Place: p, Date: d}), hours, HoursTTL); err != nil {

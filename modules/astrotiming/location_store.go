@@ -77,3 +77,13 @@ func deleteLocation(ctx context.Context, db bun.IDB, userID, id int64) error {
 	}
 	return nil
 }
+
+// distinctPlaces is one saved location per place as the hours see it (coordinates rounded to
+// engine.CoordDecimals, and zone), the lowest id of each: every user's locations, for the
+// nightly job.
+func distinctPlaces(ctx context.Context, db bun.IDB) ([]SavedLocation, error) {
+	var locs []SavedLocation
+	err := db.NewRaw(`SELECT DISTINCT ON (round(latitude::numeric, 3), round(longitude::numeric, 3), timezone) *
+		FROM locations ORDER BY round(latitude::numeric, 3), round(longitude::numeric, 3), timezone, id`).Scan(ctx, &locs)
+	return locs, err
+}
