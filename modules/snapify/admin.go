@@ -125,7 +125,7 @@ func (m *Module) adminPlan(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	s, err := storeByID(ctx, m.d.DB, id)
+	s, err := platformStore(ctx, m.d.DB, id)
 	if errors.Is(err, database.ErrNotFound) {
 		return web.NotFound("no such store")
 	}
@@ -169,7 +169,7 @@ func (m *Module) adminModerate(c echo.Context) error {
 		}
 		return err
 	}
-	s, err := storeByID(ctx, m.d.DB, storeID)
+	s, err := platformStore(ctx, m.d.DB, storeID)
 	if err != nil {
 		return err
 	}

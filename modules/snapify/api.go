@@ -14,6 +14,7 @@ import (
 	"github.com/alorig/alorig/modules/snapify/rules"
 	"github.com/alorig/alorig/shared/auth"
 	"github.com/alorig/alorig/shared/database"
+	"github.com/alorig/alorig/shared/tenant"
 	"github.com/alorig/alorig/shared/web"
 	sv "github.com/alorig/alorig/views/snapify"
 	"github.com/labstack/echo/v4"
@@ -66,7 +67,7 @@ type storeHandler func(c echo.Context, s *Store) error
 func (m *Module) withStore(h storeHandler) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		u := auth.CurrentUser(c)
-		s, err := ownedStore(c.Request().Context(), m.d.DB, u.ID, c.Param("store"))
+		s, err := sellerStore(c.Request().Context(), m.d.DB, u.ID, c.Param("store"))
 		if errors.Is(err, database.ErrNotFound) {
 			return web.NotFound(fmt.Sprintf("you have no store %q", c.Param("store"))).WithCode("STORE_NOT_FOUND")
 		}
@@ -338,16 +339,16 @@ func (m *Module) apiSettings(c echo.Context, s *Store) error {
 	return c.JSON(http.StatusOK, s)
 }
 
-func (m *Module) subscription(ctx context.Context, t Tenant) (*Subscription, error) {
+func (m *Module) subscription(ctx context.Context, t storeScope) (*Subscription, error) {
 	sub := new(Subscription)
-	if err := m.d.DB.NewSelect().Model(sub).Where("store_id = ?", t.id).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("snapify: subscription of store %d: %w", t.id, database.NoRows(err))
+	if err := tenant.Filter(m.d.DB.NewSelect().Model(sub), t, "store_id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("snapify: subscription of store %d: %w", t.ID(), database.NoRows(err))
 	}
 	return sub, nil
 }
 
 func (m *Module) apiGetSubscription(c echo.Context, s *Store) error {
-	sub, err := m.subscription(c.Request().Context(), s.Tenant())
+	sub, err := m.subscription(c.Request().Context(), s.Scope())
 	if err != nil {
 		return apiError(err, "subscription")
 	}
@@ -433,7 +434,7 @@ func (m *Module) setPlan(ctx context.Context, s *Store, plan string) error {
 
 func (m *Module) apiListProducts(c echo.Context, s *Store) error {
 	page := pageParam(c)
-	ps, total, err := listProducts(c.Request().Context(), m.d.DB, s.Tenant(), productQuery{Limit: 50, Offset: (page - 1) * 50})
+	ps, total, err := listProducts(c.Request().Context(), m.d.DB, s.Scope(), productQuery{Limit: 50, Offset: (page - 1) * 50})
 	if err != nil {
 		return err
 	}
@@ -460,7 +461,7 @@ func (m *Module) apiGetProduct(c echo.Context, s *Store) error {
 	if err != nil {
 		return err
 	}
-	p, err := productByID(c.Request().Context(), m.d.DB, s.Tenant(), id)
+	p, err := productByID(c.Request().Context(), m.d.DB, s.Scope(), id)
 	if err != nil {
 		return apiError(err, "product")
 	}
@@ -495,7 +496,7 @@ func (m *Module) apiDeleteProduct(c echo.Context, s *Store) error {
 }
 
 func (m *Module) apiListCategories(c echo.Context, s *Store) error {
-	cats, err := listCategories(c.Request().Context(), m.d.DB, s.Tenant())
+	cats, err := listCategories(c.Request().Context(), m.d.DB, s.Scope())
 	if err != nil {
 		return err
 	}
@@ -547,7 +548,7 @@ func (m *Module) apiListOrders(c echo.Context, s *Store) error {
 		}
 	}
 	page := pageParam(c)
-	os, total, err := listOrders(c.Request().Context(), m.d.DB, s.Tenant(), status, 50, (page-1)*50)
+	os, total, err := listOrders(c.Request().Context(), m.d.DB, s.Scope(), status, 50, (page-1)*50)
 	if err != nil {
 		return err
 	}
@@ -562,7 +563,7 @@ func (m *Module) apiGetOrder(c echo.Context, s *Store) error {
 	if err != nil {
 		return err
 	}
-	o, err := orderByID(c.Request().Context(), m.d.DB, s.Tenant(), id)
+	o, err := orderByID(c.Request().Context(), m.d.DB, s.Scope(), id)
 	if err != nil {
 		return apiError(err, "order")
 	}
@@ -584,7 +585,7 @@ func (m *Module) apiOrderStatus(c echo.Context, s *Store) error {
 	if len(req.TrackingNumber) > 60 {
 		return web.Invalid(web.FieldError{Field: "tracking_number", Reason: "must be at most 60 characters"})
 	}
-	o, err := m.SetOrderStatus(c.Request().Context(), s.Tenant(), id, OrderStatus(req.Status), strings.TrimSpace(req.TrackingNumber))
+	o, err := m.SetOrderStatus(c.Request().Context(), s.Scope(), id, OrderStatus(req.Status), strings.TrimSpace(req.TrackingNumber))
 	if err != nil {
 		return apiError(err, "order")
 	}
@@ -610,21 +611,21 @@ type analyticsCount struct {
 
 // Analytics summarises the last days days of a store. Visitors are counted per day (the
 // hash salt changes daily), then summed.
-func (m *Module) Analytics(ctx context.Context, t Tenant, days int) (*AnalyticsSummary, error) {
+func (m *Module) Analytics(ctx context.Context, t storeScope, days int) (*AnalyticsSummary, error) {
 	since := m.d.Clock.Now().AddDate(0, 0, -days)
 	out := &AnalyticsSummary{Days: days, TopProducts: []analyticsCount{}, Referrers: []analyticsCount{}, Cities: []analyticsCount{}}
 	err := m.d.DB.NewRaw(`SELECT coalesce(sum(v), 0) FROM (
 		SELECT count(DISTINCT visitor_hash) AS v FROM analytics_events WHERE store_id = ? AND created_at >= ?
-		GROUP BY date_trunc('day', created_at)) d`, t.id, since).Scan(ctx, &out.Visitors)
+		GROUP BY date_trunc('day', created_at)) d`, t.ID(), since).Scan(ctx, &out.Visitors)
 	if err != nil {
-		return nil, fmt.Errorf("snapify: visitors of store %d: %w", t.id, err)
+		return nil, fmt.Errorf("snapify: visitors of store %d: %w", t.ID(), err)
 	}
-	if err := m.d.DB.NewRaw("SELECT count(*) FROM analytics_events WHERE store_id = ? AND created_at >= ?", t.id, since).Scan(ctx, &out.Views); err != nil {
-		return nil, fmt.Errorf("snapify: views of store %d: %w", t.id, err)
+	if err := m.d.DB.NewRaw("SELECT count(*) FROM analytics_events WHERE store_id = ? AND created_at >= ?", t.ID(), since).Scan(ctx, &out.Views); err != nil {
+		return nil, fmt.Errorf("snapify: views of store %d: %w", t.ID(), err)
 	}
 	if err := m.d.DB.NewRaw(`SELECT count(*), coalesce(sum(total_paisa), 0) FROM orders WHERE store_id = ? AND created_at >= ? AND status NOT IN ('cancelled', 'returned')`,
-		t.id, since).Scan(ctx, &out.Orders, &out.RevenuePaisa); err != nil {
-		return nil, fmt.Errorf("snapify: orders of store %d: %w", t.id, err)
+		t.ID(), since).Scan(ctx, &out.Orders, &out.RevenuePaisa); err != nil {
+		return nil, fmt.Errorf("snapify: orders of store %d: %w", t.ID(), err)
 	}
 	for _, q := range []struct {
 		dst *[]analyticsCount
@@ -637,8 +638,8 @@ func (m *Module) Analytics(ctx context.Context, t Tenant, days int) (*AnalyticsS
 		{&out.Cities, `SELECT city AS name, count(*) AS n FROM analytics_events WHERE store_id = ? AND created_at >= ? AND city <> ''
 			GROUP BY city ORDER BY n DESC, name LIMIT 10`},
 	} {
-		if err := m.d.DB.NewRaw(q.sql, t.id, since).Scan(ctx, q.dst); err != nil {
-			return nil, fmt.Errorf("snapify: analytics of store %d: %w", t.id, err)
+		if err := m.d.DB.NewRaw(q.sql, t.ID(), since).Scan(ctx, q.dst); err != nil {
+			return nil, fmt.Errorf("snapify: analytics of store %d: %w", t.ID(), err)
 		}
 	}
 	return out, nil
@@ -652,7 +653,7 @@ func (m *Module) apiAnalytics(c echo.Context, s *Store) error {
 	if err != nil || days < 1 || days > 90 {
 		return web.Invalid(web.FieldError{Field: "days", Reason: "must be 1 to 90"})
 	}
-	sum, err := m.Analytics(c.Request().Context(), s.Tenant(), days)
+	sum, err := m.Analytics(c.Request().Context(), s.Scope(), days)
 	if err != nil {
 		return err
 	}

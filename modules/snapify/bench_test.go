@@ -11,6 +11,7 @@ import (
 
 	"github.com/alorig/alorig/modules/snapify"
 	"github.com/alorig/alorig/shared/platform"
+	"github.com/alorig/alorig/shared/tenant"
 	"github.com/alorig/alorig/shared/testkit"
 	"github.com/stretchr/testify/require"
 	"github.com/uptrace/bun/dialect/pgdialect"
@@ -111,7 +112,7 @@ func BenchmarkSearch100k(b *testing.B) {
 	ctx := context.Background()
 	s, err := m.StoreBySlug(ctx, "bench-7")
 	require.NoError(b, err)
-	t := s.Tenant()
+	t := s.Scope()
 	r := rand.New(rand.NewPCG(1, 2))
 	queries := make([]string, 200)
 	for i := range queries {
@@ -129,7 +130,7 @@ func BenchmarkSearch100k(b *testing.B) {
 	require.NotEmpty(b, hits, "a typo still finds products")
 	for _, scope := range []struct {
 		name string
-		t    *snapify.Tenant
+		t    *tenant.Scope[snapify.Store]
 	}{{"platform", nil}, {"store", &t}} {
 		b.Run(scope.name, func(b *testing.B) {
 			var lat []time.Duration

@@ -149,7 +149,7 @@ func TestAnalyticsHashesVisitorsWithADailySalt(t *testing.T) {
 	require.NotContains(t, raw, "secret")
 	s, err := m.StoreBySlug(ctx, "ali-fabrics")
 	require.NoError(t, err)
-	sum, err := m.Analytics(ctx, s.Tenant(), 7)
+	sum, err := m.Analytics(ctx, s.Scope(), 7)
 	require.NoError(t, err)
 	require.Equal(t, 3, sum.Views)
 	require.Equal(t, []string{"l.facebook.com"}, []string{sum.Referrers[0].Name})

@@ -10,6 +10,7 @@ import (
 	"github.com/alorig/alorig/modules/snapify/rules"
 	"github.com/alorig/alorig/shared/database"
 	"github.com/alorig/alorig/shared/money"
+	"github.com/alorig/alorig/shared/tenant"
 	"github.com/alorig/alorig/shared/web"
 	"github.com/uptrace/bun"
 )
@@ -122,7 +123,7 @@ func validateItemSlug(s string) string {
 
 // uniqueItemSlug finds a free slug in the store's one namespace of products and categories
 // (both live at /{store}/{slug}).
-func uniqueItemSlug(ctx context.Context, tx bun.IDB, t Tenant, want string, exceptProduct, exceptCategory int64) (string, error) {
+func uniqueItemSlug(ctx context.Context, tx bun.IDB, t storeScope, want string, exceptProduct, exceptCategory int64) (string, error) {
 	base := want
 	if base == "" || itemReserved[base] || strings.HasPrefix(base, "delivery-to-") {
 		base = "item-" + base
@@ -135,7 +136,7 @@ func uniqueItemSlug(ctx context.Context, tx bun.IDB, t Tenant, want string, exce
 		var taken bool
 		err := tx.NewRaw(`SELECT EXISTS (SELECT 1 FROM products WHERE store_id = ? AND slug = ? AND id <> ?)
 			OR EXISTS (SELECT 1 FROM categories WHERE store_id = ? AND slug = ? AND id <> ?)`,
-			t.id, slug, exceptProduct, t.id, slug, exceptCategory).Scan(ctx, &taken)
+			t.ID(), slug, exceptProduct, t.ID(), slug, exceptCategory).Scan(ctx, &taken)
 		if err != nil {
 			return "", fmt.Errorf("snapify: slug check: %w", err)
 		}
@@ -191,7 +192,7 @@ func (in *ProductInput) apply(p *Product) {
 // CreateProduct adds a product. The store row is locked first, so concurrent creates of a
 // Free store line up and the fifteenth is the last one that fits.
 func (m *Module) CreateProduct(ctx context.Context, s *Store, in ProductInput) (*Product, error) {
-	t := s.Tenant()
+	t := s.Scope()
 	if err := checkPictures(s, "images", productPictures(in)...); err != nil {
 		return nil, err
 	}
@@ -199,14 +200,14 @@ func (m *Module) CreateProduct(ctx context.Context, s *Store, in ProductInput) (
 	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var tier string
 		var count int
-		if err := tx.NewRaw("SELECT tier, product_count FROM stores WHERE id = ? FOR UPDATE", t.id).Scan(ctx, &tier, &count); err != nil {
-			return fmt.Errorf("snapify: lock store %d: %w", t.id, err)
+		if err := tx.NewRaw("SELECT tier, product_count FROM stores WHERE id = ? FOR UPDATE", t.ID()).Scan(ctx, &tier, &count); err != nil {
+			return fmt.Errorf("snapify: lock store %d: %w", t.ID(), err)
 		}
 		if tier != "pro" && count >= FreeProductLimit {
 			return ErrProductLimit
 		}
 		now := m.d.Clock.Now()
-		p := &Product{StoreID: t.id, Status: "active", Images: []Picture{}, Variants: []Variant{}, CreatedAt: now, UpdatedAt: now}
+		p := &Product{StoreID: t.ID(), Status: "active", Images: []Picture{}, Variants: []Variant{}, CreatedAt: now, UpdatedAt: now}
 		in.apply(p)
 		if err := m.checkCategory(ctx, tx, t, p.CategoryID); err != nil {
 			return err
@@ -221,7 +222,7 @@ func (m *Module) CreateProduct(ctx context.Context, s *Store, in ProductInput) (
 		}
 		p.Slug = slug
 		if _, err := tx.NewInsert().Model(p).Returning("id").Exec(ctx); err != nil {
-			return fmt.Errorf("snapify: insert product of store %d: %w", t.id, err)
+			return fmt.Errorf("snapify: insert product of store %d: %w", t.ID(), err)
 		}
 		out = p
 		return m.invalidateTx(ctx, tx, s)
@@ -229,7 +230,7 @@ func (m *Module) CreateProduct(ctx context.Context, s *Store, in ProductInput) (
 	return out, err
 }
 
-func (m *Module) checkCategory(ctx context.Context, tx bun.IDB, t Tenant, id *int64) error {
+func (m *Module) checkCategory(ctx context.Context, tx bun.IDB, t storeScope, id *int64) error {
 	if id == nil {
 		return nil
 	}
@@ -244,15 +245,15 @@ func (m *Module) checkCategory(ctx context.Context, tx bun.IDB, t Tenant, id *in
 
 // UpdateProduct changes the fields in is.
 func (m *Module) UpdateProduct(ctx context.Context, s *Store, id int64, in ProductInput) (*Product, error) {
-	t := s.Tenant()
+	t := s.Scope()
 	if err := checkPictures(s, "images", productPictures(in)...); err != nil {
 		return nil, err
 	}
 	var out *Product
 	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		p := new(Product)
-		if err := tx.NewSelect().Model(p).Where("store_id = ?", t.id).Where("id = ?", id).For("UPDATE").Scan(ctx); err != nil {
-			return fmt.Errorf("snapify: product %d of store %d: %w", id, t.id, database.NoRows(err))
+		if err := tenant.Filter(tx.NewSelect().Model(p), t, "store_id").Where("id = ?", id).For("UPDATE").Scan(ctx); err != nil {
+			return fmt.Errorf("snapify: product %d of store %d: %w", id, t.ID(), database.NoRows(err))
 		}
 		if p.Status == "blocked" && in.Status != nil {
 			return web.Conflict("this product was blocked by moderation: " + p.ModerationNote).WithCode("BLOCKED")
@@ -269,7 +270,7 @@ func (m *Module) UpdateProduct(ctx context.Context, s *Store, id int64, in Produ
 			p.Slug = slug
 		}
 		p.UpdatedAt = m.d.Clock.Now()
-		if _, err := tx.NewUpdate().Model(p).Where("store_id = ?", t.id).WherePK().Exec(ctx); err != nil {
+		if _, err := tenant.Filter(tx.NewUpdate().Model(p), t, "store_id").WherePK().Exec(ctx); err != nil {
 			return fmt.Errorf("snapify: update product %d: %w", id, err)
 		}
 		out = p
@@ -280,14 +281,14 @@ func (m *Module) UpdateProduct(ctx context.Context, s *Store, id int64, in Produ
 
 // DeleteProduct removes a product; orders keep their snapshot.
 func (m *Module) DeleteProduct(ctx context.Context, s *Store, id int64) error {
-	t := s.Tenant()
+	t := s.Scope()
 	return m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		res, err := tx.NewDelete().Model((*Product)(nil)).Where("store_id = ?", t.id).Where("id = ?", id).Exec(ctx)
+		res, err := tenant.Delete(tx.NewDelete().Model((*Product)(nil)), t, "store_id").Where("id = ?", id).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("snapify: delete product %d: %w", id, err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("snapify: product %d of store %d: %w", id, t.id, database.ErrNotFound)
+			return fmt.Errorf("snapify: product %d of store %d: %w", id, t.ID(), database.ErrNotFound)
 		}
 		return m.invalidateTx(ctx, tx, s)
 	})
@@ -327,14 +328,14 @@ func (in *CategoryInput) Validate() []web.FieldError {
 
 // SaveCategory creates (id 0) or updates a category.
 func (m *Module) SaveCategory(ctx context.Context, s *Store, id int64, in CategoryInput) (*Category, error) {
-	t := s.Tenant()
+	t := s.Scope()
 	var out *Category
 	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		now := m.d.Clock.Now()
-		c := &Category{StoreID: t.id, CreatedAt: now}
+		c := &Category{StoreID: t.ID(), CreatedAt: now}
 		if id != 0 {
-			if err := tx.NewSelect().Model(c).Where("store_id = ?", t.id).Where("id = ?", id).For("UPDATE").Scan(ctx); err != nil {
-				return fmt.Errorf("snapify: category %d of store %d: %w", id, t.id, database.NoRows(err))
+			if err := tenant.Filter(tx.NewSelect().Model(c), t, "store_id").Where("id = ?", id).For("UPDATE").Scan(ctx); err != nil {
+				return fmt.Errorf("snapify: category %d of store %d: %w", id, t.ID(), database.NoRows(err))
 			}
 		}
 		if in.Name != nil {
@@ -364,10 +365,10 @@ func (m *Module) SaveCategory(ctx context.Context, s *Store, id int64, in Catego
 		if id == 0 {
 			_, err = tx.NewInsert().Model(c).Returning("id, product_count").Exec(ctx)
 		} else {
-			_, err = tx.NewUpdate().Model(c).Column("name", "slug", "intro", "position", "updated_at").Where("store_id = ?", t.id).WherePK().Exec(ctx)
+			_, err = tx.NewUpdate().Model(c).Column("name", "slug", "intro", "position", "updated_at").Where("store_id = ?", t.ID()).WherePK().Exec(ctx)
 		}
 		if err != nil {
-			return fmt.Errorf("snapify: save category of store %d: %w", t.id, err)
+			return fmt.Errorf("snapify: save category of store %d: %w", t.ID(), err)
 		}
 		out = c
 		return m.invalidateTx(ctx, tx, s)
@@ -377,14 +378,14 @@ func (m *Module) SaveCategory(ctx context.Context, s *Store, id int64, in Catego
 
 // DeleteCategory removes a category; its products stay, uncategorised.
 func (m *Module) DeleteCategory(ctx context.Context, s *Store, id int64) error {
-	t := s.Tenant()
+	t := s.Scope()
 	return m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		res, err := tx.NewDelete().Model((*Category)(nil)).Where("store_id = ?", t.id).Where("id = ?", id).Exec(ctx)
+		res, err := tenant.Delete(tx.NewDelete().Model((*Category)(nil)), t, "store_id").Where("id = ?", id).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("snapify: delete category %d: %w", id, err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("snapify: category %d of store %d: %w", id, t.id, database.ErrNotFound)
+			return fmt.Errorf("snapify: category %d of store %d: %w", id, t.ID(), database.ErrNotFound)
 		}
 		return m.invalidateTx(ctx, tx, s)
 	})

@@ -142,11 +142,11 @@ func (m *Module) invalidateTx(ctx context.Context, tx bun.Tx, s *Store) error {
 // notifyNewOrder sends the seller the new-order message. Without WhatsApp configured the order
 // records why nobody was told, and the job ends: retrying cannot help.
 func (m *Module) notifyNewOrder(ctx context.Context, storeID, orderID int64) error {
-	s, err := storeByID(ctx, m.d.DB, storeID)
+	s, err := platformStore(ctx, m.d.DB, storeID)
 	if err != nil {
 		return err
 	}
-	o, err := orderByID(ctx, m.d.DB, s.Tenant(), orderID)
+	o, err := orderByID(ctx, m.d.DB, s.Scope(), orderID)
 	if err != nil {
 		return err
 	}

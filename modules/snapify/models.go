@@ -17,6 +17,7 @@ type Picture struct {
 // Store is a seller's shop.
 type Store struct {
 	bun.BaseModel    `bun:"table:stores"`
+	scope            storeScope // set by store_access.go only
 	ID               int64      `bun:"id,pk,autoincrement" json:"id"`
 	OwnerID          int64      `bun:"owner_id" json:"-"`
 	Slug             string     `bun:"slug" json:"slug"`

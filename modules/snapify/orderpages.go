@@ -37,7 +37,7 @@ func (m *Module) orderStore(c echo.Context) (*Store, site, bool, error) {
 	default:
 		return nil, st, false, nil
 	}
-	s, err := storeBySlug(ctx, m.d.DB, slug)
+	s, err := publicStore(ctx, m.d.DB, slug)
 	if errors.Is(err, database.ErrNotFound) || (err == nil && !s.Live()) {
 		return nil, st, false, nil
 	}
@@ -69,7 +69,7 @@ func (m *Module) orderForm(c echo.Context) error {
 	if !ok {
 		return m.platformNotFound(c)
 	}
-	p, err := productBySlug(c.Request().Context(), m.d.DB, s.Tenant(), c.QueryParam("product"))
+	p, err := productBySlug(c.Request().Context(), m.d.DB, s.Scope(), c.QueryParam("product"))
 	if errors.Is(err, database.ErrNotFound) || (err == nil && p.Status != "active") {
 		return m.productGone(c, s, st)
 	}
@@ -83,7 +83,7 @@ func (m *Module) orderForm(c echo.Context) error {
 
 func (m *Module) renderOrderForm(c echo.Context, s *Store, st site, p *Product, it OrderItem, key string, in sv.OrderInput, errs map[string]string, formErr string, status int) error {
 	ctx := c.Request().Context()
-	cats, err := listCategories(ctx, m.d.DB, s.Tenant())
+	cats, err := listCategories(ctx, m.d.DB, s.Scope())
 	if err != nil {
 		return err
 	}
@@ -127,7 +127,7 @@ func (m *Module) buyerPOST(c echo.Context) error {
 		p.RetryAfter = max(1, int(res.RetryAfter.Seconds()+0.999))
 		return p
 	}
-	p, err := productBySlug(ctx, m.d.DB, s.Tenant(), c.FormValue("product"))
+	p, err := productBySlug(ctx, m.d.DB, s.Scope(), c.FormValue("product"))
 	if errors.Is(err, database.ErrNotFound) {
 		// A buyer's browser posted this form: answer with the store's page, not JSON.
 		return m.productGone(c, s, st)
@@ -160,7 +160,7 @@ func (m *Module) buyerPOST(c echo.Context) error {
 // hidden after the buyer opened it.
 func (m *Module) productGone(c echo.Context, s *Store, st site) error {
 	ctx := c.Request().Context()
-	cats, err := listCategories(ctx, m.d.DB, s.Tenant())
+	cats, err := listCategories(ctx, m.d.DB, s.Scope())
 	if err != nil {
 		return err
 	}
@@ -173,7 +173,7 @@ func (m *Module) productGone(c echo.Context, s *Store, st site) error {
 }
 
 func (m *Module) renderConfirmation(ctx context.Context, c echo.Context, s *Store, st site, o *Order) error {
-	cats, err := listCategories(ctx, m.d.DB, s.Tenant())
+	cats, err := listCategories(ctx, m.d.DB, s.Scope())
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func (m *Module) renderConfirmation(ctx context.Context, c echo.Context, s *Stor
 	for _, l := range o.Lines {
 		line := sv.OrderLine{Title: l.Title, Options: l.Options, Quantity: l.Quantity, UnitPaisa: l.UnitPaisa, TotalPaisa: l.TotalPaisa}
 		// The snapshot keeps prices, not photos: show the product's current photo while it exists.
-		p, err := productByID(ctx, m.d.DB, s.Tenant(), l.ProductID)
+		p, err := productByID(ctx, m.d.DB, s.Scope(), l.ProductID)
 		if err != nil && !errors.Is(err, database.ErrNotFound) {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/alorig/alorig/modules/snapify/rules"
 	"github.com/alorig/alorig/shared/database"
+	"github.com/alorig/alorig/shared/tenant"
 	"github.com/uptrace/bun"
 )
 
@@ -153,17 +154,17 @@ func (m *Module) PlaceOrder(ctx context.Context, s *Store, req OrderRequest) (*O
 	if inv != nil {
 		return nil, false, inv
 	}
-	t := s.Tenant()
+	t := s.Scope()
 	var order *Order
 	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		// The store row lock orders concurrent orders of one store, so the number sequence has
 		// no gaps and a concurrent replay of the same key waits and then finds the first order.
 		var seq int64
-		if err := tx.NewRaw("UPDATE stores SET order_seq = order_seq + 1 WHERE id = ? RETURNING order_seq", t.id).Scan(ctx, &seq); err != nil {
-			return fmt.Errorf("snapify: number order of store %d: %w", t.id, err)
+		if err := tx.NewRaw("UPDATE stores SET order_seq = order_seq + 1 WHERE id = ? RETURNING order_seq", t.ID()).Scan(ctx, &seq); err != nil {
+			return fmt.Errorf("snapify: number order of store %d: %w", t.ID(), err)
 		}
 		prev := new(Order)
-		err := tx.NewSelect().Model(prev).Where("store_id = ?", t.id).Where("idempotency_key = ?", req.IdempotencyKey).Scan(ctx)
+		err := tenant.Filter(tx.NewSelect().Model(prev), t, "store_id").Where("idempotency_key = ?", req.IdempotencyKey).Scan(ctx)
 		if err == nil {
 			return errReplay{order: prev}
 		}
@@ -171,7 +172,7 @@ func (m *Module) PlaceOrder(ctx context.Context, s *Store, req OrderRequest) (*O
 			return fmt.Errorf("snapify: idempotency lookup: %w", err)
 		}
 		now := m.d.Clock.Now()
-		o := &Order{StoreID: t.id, Number: fmt.Sprintf("SN-%d", 1000+seq), IdempotencyKey: req.IdempotencyKey,
+		o := &Order{StoreID: t.ID(), Number: fmt.Sprintf("SN-%d", 1000+seq), IdempotencyKey: req.IdempotencyKey,
 			BuyerName: req.BuyerName, BuyerPhone: phone.E164(), Address: req.Address, City: req.City, Notes: req.Notes,
 			DeliveryFeePaisa: s.DeliveryFeePaisa, Payment: "cod", Status: StatusPending,
 			StatusChangedAt: now, CreatedAt: now, UpdatedAt: now}
@@ -190,7 +191,7 @@ func (m *Module) PlaceOrder(ctx context.Context, s *Store, req OrderRequest) (*O
 			}
 			if p.Stock != nil {
 				res, err := tx.NewRaw("UPDATE products SET stock = stock - ? WHERE store_id = ? AND id = ? AND stock >= ?",
-					it.Quantity, t.id, p.ID, it.Quantity).Exec(ctx)
+					it.Quantity, t.ID(), p.ID, it.Quantity).Exec(ctx)
 				if err != nil {
 					return fmt.Errorf("snapify: reserve stock of product %d: %w", p.ID, err)
 				}
@@ -206,9 +207,9 @@ func (m *Module) PlaceOrder(ctx context.Context, s *Store, req OrderRequest) (*O
 		}
 		o.TotalPaisa = o.SubtotalPaisa + o.DeliveryFeePaisa
 		if _, err := tx.NewInsert().Model(o).Returning("id").Exec(ctx); err != nil {
-			return fmt.Errorf("snapify: insert order of store %d: %w", t.id, err)
+			return fmt.Errorf("snapify: insert order of store %d: %w", t.ID(), err)
 		}
-		if _, err := m.d.Jobs.InsertTx(ctx, tx, NotifyNewOrderArgs{StoreID: t.id, OrderID: o.ID}, nil); err != nil {
+		if _, err := m.d.Jobs.InsertTx(ctx, tx, NotifyNewOrderArgs{StoreID: t.ID(), OrderID: o.ID}, nil); err != nil {
 			return fmt.Errorf("snapify: enqueue order notice: %w", err)
 		}
 		if stockChanged {
@@ -259,13 +260,13 @@ func contains(list []string, s string) bool {
 }
 
 // SetOrderStatus moves an order along its lifecycle; anything else is ErrBadTransition.
-func (m *Module) SetOrderStatus(ctx context.Context, t Tenant, orderID int64, next OrderStatus, tracking string) (*Order, error) {
+func (m *Module) SetOrderStatus(ctx context.Context, t storeScope, orderID int64, next OrderStatus, tracking string) (*Order, error) {
 	var out *Order
 	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		o := new(Order)
-		err := tx.NewSelect().Model(o).Where("store_id = ?", t.id).Where("id = ?", orderID).For("UPDATE").Scan(ctx)
+		err := tenant.Filter(tx.NewSelect().Model(o), t, "store_id").Where("id = ?", orderID).For("UPDATE").Scan(ctx)
 		if err != nil {
-			return fmt.Errorf("snapify: order %d of store %d: %w", orderID, t.id, database.NoRows(err))
+			return fmt.Errorf("snapify: order %d of store %d: %w", orderID, t.ID(), database.NoRows(err))
 		}
 		if !o.Status.CanBecome(next) {
 			return fmt.Errorf("%w: %s → %s", ErrBadTransition, o.Status, next)
@@ -276,14 +277,14 @@ func (m *Module) SetOrderStatus(ctx context.Context, t Tenant, orderID int64, ne
 			o.TrackingNumber = tracking
 		}
 		if _, err := tx.NewUpdate().Model(o).Column("status", "status_changed_at", "updated_at", "tracking_number").
-			Where("store_id = ?", t.id).WherePK().Exec(ctx); err != nil {
+			Where("store_id = ?", t.ID()).WherePK().Exec(ctx); err != nil {
 			return fmt.Errorf("snapify: update order %d: %w", orderID, err)
 		}
 		// Stock goes back on the shelf when an order is cancelled or returned.
 		if next == StatusCancelled || next == StatusReturned {
 			for _, l := range o.Lines {
 				if _, err := tx.NewRaw("UPDATE products SET stock = stock + ? WHERE store_id = ? AND id = ? AND stock IS NOT NULL",
-					l.Quantity, t.id, l.ProductID).Exec(ctx); err != nil {
+					l.Quantity, t.ID(), l.ProductID).Exec(ctx); err != nil {
 					return fmt.Errorf("snapify: restock product %d: %w", l.ProductID, err)
 				}
 			}

@@ -131,7 +131,7 @@ func (m *Module) storeGET(c echo.Context, slug string, st site, rest []string) e
 			return servePage(c, p, http.StatusOK)
 		}
 	}
-	s, err := storeBySlug(ctx, m.d.DB, slug)
+	s, err := publicStore(ctx, m.d.DB, slug)
 	if errors.Is(err, database.ErrNotFound) || (err == nil && !s.Live()) {
 		return m.platformNotFound(c)
 	}
@@ -239,7 +239,7 @@ func pager(page, total int, base string) sv.Pager {
 
 // renderStorePage builds one of the store's own page types.
 func (m *Module) renderStorePage(ctx context.Context, c echo.Context, s *Store, st site, rest []string) (*rendered, error) {
-	t := s.Tenant()
+	t := s.Scope()
 	cats, err := listCategories(ctx, m.d.DB, t)
 	if err != nil {
 		return nil, err
@@ -327,7 +327,7 @@ func (m *Module) renderStorePage(ctx context.Context, c echo.Context, s *Store, 
 }
 
 func (m *Module) productPage(ctx context.Context, s *Store, p *Product, cats []Category, vs sv.Store, st site, base string) (templ.Component, error) {
-	related, _, err := listProducts(ctx, m.d.DB, s.Tenant(), productQuery{CategoryID: p.CategoryID, ActiveOnly: true, ExcludeID: p.ID, Limit: 4})
+	related, _, err := listProducts(ctx, m.d.DB, s.Scope(), productQuery{CategoryID: p.CategoryID, ActiveOnly: true, ExcludeID: p.ID, Limit: 4})
 	if err != nil {
 		return nil, err
 	}
@@ -398,14 +398,14 @@ func (m *Module) cachedPlatform(c echo.Context, kind string, build func(echo.Con
 
 func (m *Module) storeSearch(c echo.Context, slug string, st site) error {
 	ctx := c.Request().Context()
-	s, err := storeBySlug(ctx, m.d.DB, slug)
+	s, err := publicStore(ctx, m.d.DB, slug)
 	if errors.Is(err, database.ErrNotFound) || (err == nil && !s.Live()) {
 		return m.platformNotFound(c)
 	}
 	if err != nil {
 		return err
 	}
-	t := s.Tenant()
+	t := s.Scope()
 	cats, err := listCategories(ctx, m.d.DB, t)
 	if err != nil {
 		return err

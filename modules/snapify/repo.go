@@ -5,35 +5,9 @@ import (
 	"fmt"
 
 	"github.com/alorig/alorig/shared/database"
+	"github.com/alorig/alorig/shared/tenant"
 	"github.com/uptrace/bun"
 )
-
-// Tenant is a store's identity as store-owned queries take it. It can only be obtained from a
-// loaded Store, so every product, category, order and analytics query names its store: a
-// query without one does not compile.
-type Tenant struct{ id int64 }
-
-// Tenant returns the store as a query scope.
-func (s *Store) Tenant() Tenant { return Tenant{id: s.ID} }
-
-// ID is the store's id, for job arguments and logs.
-func (t Tenant) ID() int64 { return t.id }
-
-func storeBySlug(ctx context.Context, db bun.IDB, slug string) (*Store, error) {
-	s := new(Store)
-	if err := db.NewSelect().Model(s).Where("slug = ?", slug).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("snapify: store %q: %w", slug, database.NoRows(err))
-	}
-	return s, nil
-}
-
-func storeByID(ctx context.Context, db bun.IDB, id int64) (*Store, error) {
-	s := new(Store)
-	if err := db.NewSelect().Model(s).Where("id = ?", id).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("snapify: store %d: %w", id, database.NoRows(err))
-	}
-	return s, nil
-}
 
 // storeByDomain finds the store a custom domain is active for (ActiveDomain): proven, Pro, live.
 func storeByDomain(ctx context.Context, db bun.IDB, domain string) (*Store, error) {
@@ -45,28 +19,18 @@ func storeByDomain(ctx context.Context, db bun.IDB, domain string) (*Store, erro
 	return s, nil
 }
 
-// ownedStore is the seller API's only way to a store: another seller's store is not found,
-// never forbidden, so store addresses cannot be probed.
-func ownedStore(ctx context.Context, db bun.IDB, ownerID int64, slug string) (*Store, error) {
-	s := new(Store)
-	if err := db.NewSelect().Model(s).Where("slug = ?", slug).Where("owner_id = ?", ownerID).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("snapify: store %q of user %d: %w", slug, ownerID, database.NoRows(err))
-	}
-	return s, nil
-}
-
-func productBySlug(ctx context.Context, db bun.IDB, t Tenant, slug string) (*Product, error) {
+func productBySlug(ctx context.Context, db bun.IDB, t storeScope, slug string) (*Product, error) {
 	p := new(Product)
-	if err := db.NewSelect().Model(p).Where("store_id = ?", t.id).Where("slug = ?", slug).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("snapify: product %q of store %d: %w", slug, t.id, database.NoRows(err))
+	if err := tenant.Select(db.NewSelect().Model(p), t, "store_id").Where("slug = ?", slug).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("snapify: product %q of store %d: %w", slug, t.ID(), database.NoRows(err))
 	}
 	return p, nil
 }
 
-func productByID(ctx context.Context, db bun.IDB, t Tenant, id int64) (*Product, error) {
+func productByID(ctx context.Context, db bun.IDB, t storeScope, id int64) (*Product, error) {
 	p := new(Product)
-	if err := db.NewSelect().Model(p).Where("store_id = ?", t.id).Where("id = ?", id).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("snapify: product %d of store %d: %w", id, t.id, database.NoRows(err))
+	if err := tenant.Select(db.NewSelect().Model(p), t, "store_id").Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("snapify: product %d of store %d: %w", id, t.ID(), database.NoRows(err))
 	}
 	return p, nil
 }
@@ -80,9 +44,9 @@ type productQuery struct {
 	Offset     int
 }
 
-func listProducts(ctx context.Context, db bun.IDB, t Tenant, q productQuery) ([]Product, int, error) {
+func listProducts(ctx context.Context, db bun.IDB, t storeScope, q productQuery) ([]Product, int, error) {
 	var out []Product
-	sel := db.NewSelect().Model(&out).Where("store_id = ?", t.id).OrderExpr("created_at DESC, id DESC")
+	sel := tenant.Select(db.NewSelect().Model(&out), t, "store_id").OrderExpr("created_at DESC, id DESC")
 	if q.CategoryID != nil {
 		sel = sel.Where("category_id = ?", *q.CategoryID)
 	}
@@ -98,73 +62,68 @@ func listProducts(ctx context.Context, db bun.IDB, t Tenant, q productQuery) ([]
 	sel = sel.Limit(q.Limit).Offset(q.Offset)
 	n, err := sel.ScanAndCount(ctx)
 	if err != nil {
-		return nil, 0, fmt.Errorf("snapify: products of store %d: %w", t.id, err)
+		return nil, 0, fmt.Errorf("snapify: products of store %d: %w", t.ID(), err)
 	}
 	return out, n, nil
 }
 
-func listCategories(ctx context.Context, db bun.IDB, t Tenant) ([]Category, error) {
+func listCategories(ctx context.Context, db bun.IDB, t storeScope) ([]Category, error) {
 	var out []Category
-	if err := db.NewSelect().Model(&out).Where("store_id = ?", t.id).OrderExpr("position, name").Scan(ctx); err != nil {
-		return nil, fmt.Errorf("snapify: categories of store %d: %w", t.id, err)
+	if err := tenant.Select(db.NewSelect().Model(&out), t, "store_id").OrderExpr("position, name").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("snapify: categories of store %d: %w", t.ID(), err)
 	}
 	return out, nil
 }
 
-func categoryBySlug(ctx context.Context, db bun.IDB, t Tenant, slug string) (*Category, error) {
+func categoryBySlug(ctx context.Context, db bun.IDB, t storeScope, slug string) (*Category, error) {
 	c := new(Category)
-	if err := db.NewSelect().Model(c).Where("store_id = ?", t.id).Where("slug = ?", slug).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("snapify: category %q of store %d: %w", slug, t.id, database.NoRows(err))
+	if err := tenant.Select(db.NewSelect().Model(c), t, "store_id").Where("slug = ?", slug).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("snapify: category %q of store %d: %w", slug, t.ID(), database.NoRows(err))
 	}
 	return c, nil
 }
 
-func categoryByID(ctx context.Context, db bun.IDB, t Tenant, id int64) (*Category, error) {
+func categoryByID(ctx context.Context, db bun.IDB, t storeScope, id int64) (*Category, error) {
 	c := new(Category)
-	if err := db.NewSelect().Model(c).Where("store_id = ?", t.id).Where("id = ?", id).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("snapify: category %d of store %d: %w", id, t.id, database.NoRows(err))
+	if err := tenant.Select(db.NewSelect().Model(c), t, "store_id").Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("snapify: category %d of store %d: %w", id, t.ID(), database.NoRows(err))
 	}
 	return c, nil
 }
 
-func orderByID(ctx context.Context, db bun.IDB, t Tenant, id int64) (*Order, error) {
+func orderByID(ctx context.Context, db bun.IDB, t storeScope, id int64) (*Order, error) {
 	o := new(Order)
-	if err := db.NewSelect().Model(o).Where("store_id = ?", t.id).Where("id = ?", id).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("snapify: order %d of store %d: %w", id, t.id, database.NoRows(err))
+	if err := tenant.Select(db.NewSelect().Model(o), t, "store_id").Where("id = ?", id).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("snapify: order %d of store %d: %w", id, t.ID(), database.NoRows(err))
 	}
 	return o, nil
 }
 
-func orderByNumber(ctx context.Context, db bun.IDB, t Tenant, number string) (*Order, error) {
+func orderByNumber(ctx context.Context, db bun.IDB, t storeScope, number string) (*Order, error) {
 	o := new(Order)
-	if err := db.NewSelect().Model(o).Where("store_id = ?", t.id).Where("number = ?", number).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("snapify: order %s of store %d: %w", number, t.id, database.NoRows(err))
+	if err := tenant.Select(db.NewSelect().Model(o), t, "store_id").Where("number = ?", number).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("snapify: order %s of store %d: %w", number, t.ID(), database.NoRows(err))
 	}
 	return o, nil
 }
 
-func listOrders(ctx context.Context, db bun.IDB, t Tenant, status string, limit, offset int) ([]Order, int, error) {
+func listOrders(ctx context.Context, db bun.IDB, t storeScope, status string, limit, offset int) ([]Order, int, error) {
 	var out []Order
-	sel := db.NewSelect().Model(&out).Where("store_id = ?", t.id).OrderExpr("created_at DESC, id DESC").Limit(limit).Offset(offset)
+	sel := tenant.Select(db.NewSelect().Model(&out), t, "store_id").OrderExpr("created_at DESC, id DESC").Limit(limit).Offset(offset)
 	if status != "" {
 		sel = sel.Where("status = ?", status)
 	}
 	n, err := sel.ScanAndCount(ctx)
 	if err != nil {
-		return nil, 0, fmt.Errorf("snapify: orders of store %d: %w", t.id, err)
+		return nil, 0, fmt.Errorf("snapify: orders of store %d: %w", t.ID(), err)
 	}
 	return out, n, nil
 }
 
-func cityPage(ctx context.Context, db bun.IDB, t Tenant, citySlug string) (*CityPageRow, error) {
+func cityPage(ctx context.Context, db bun.IDB, t storeScope, citySlug string) (*CityPageRow, error) {
 	c := new(CityPageRow)
-	if err := db.NewSelect().Model(c).Where("store_id = ?", t.id).Where("city_slug = ?", citySlug).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("snapify: city page %q of store %d: %w", citySlug, t.id, database.NoRows(err))
+	if err := tenant.Select(db.NewSelect().Model(c), t, "store_id").Where("city_slug = ?", citySlug).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("snapify: city page %q of store %d: %w", citySlug, t.ID(), database.NoRows(err))
 	}
 	return c, nil
-}
-
-// StoreBySlug loads a store by its address, suspended or not.
-func (m *Module) StoreBySlug(ctx context.Context, slug string) (*Store, error) {
-	return storeBySlug(ctx, m.d.DB, slug)
 }

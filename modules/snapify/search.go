@@ -55,7 +55,7 @@ const searchCandidates = 200
 // its look-alikes. Ranking combines the full-text rank (title weighted above description)
 // with the trigram word similarity of the whole query to the title, so exact spellings beat
 // corrections and title matches beat description matches.
-func (m *Module) Search(ctx context.Context, t *Tenant, q string, limit, offset int) ([]SearchHit, int, error) {
+func (m *Module) Search(ctx context.Context, t *storeScope, q string, limit, offset int) ([]SearchHit, int, error) {
 	terms := searchTerms(q)
 	if len(terms) == 0 {
 		return nil, 0, nil
@@ -98,11 +98,11 @@ func (m *Module) Search(ctx context.Context, t *Tenant, q string, limit, offset 
 	return hits, total, nil
 }
 
-func (m *Module) searchQuery(ctx context.Context, t *Tenant, tsquery, plain string, limit, offset int) ([]SearchHit, error) {
+func (m *Module) searchQuery(ctx context.Context, t *storeScope, tsquery, plain string, limit, offset int) ([]SearchHit, error) {
 	scope, args := "", []any{tsquery}
 	if t != nil {
 		scope = "AND p.store_id = ?"
-		args = append(args, t.id)
+		args = append(args, t.ID())
 	}
 	args = append(args, max(searchCandidates, offset+limit), plain, limit, offset)
 	var hits []SearchHit

@@ -97,7 +97,7 @@ func (m *Module) Seed(ctx context.Context) error {
 		return fmt.Errorf("snapify: seed admin: %w", err)
 	}
 	for i, ss := range seedStores() {
-		if _, err := storeBySlug(ctx, m.d.DB, ss.slug); err == nil {
+		if _, err := publicStore(ctx, m.d.DB, ss.slug); err == nil {
 			continue
 		} else if !errors.Is(err, database.ErrNotFound) {
 			return err
@@ -141,6 +141,7 @@ func (m *Module) seedStore(ctx context.Context, ss seedStore, n int) error {
 	if err != nil {
 		return err
 	}
+	grantCreated(s) // the seed just created this store
 	banner, err := m.seedPicture(ctx, s.ID, ss.hue, 1000, 500, ss.name, n*100)
 	if err != nil {
 		return err
