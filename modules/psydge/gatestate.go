@@ -136,12 +136,7 @@ func (m *Module) saveState(ctx context.Context, userID int64, l *loaded) error {
 		l.State.Rev = old + 1
 	}
 	fields := l.State.Encode()
-	cooldownUntil := l.State.CooldownUntil
-	if c := l.Config.Config.CooldownMinutes; c > 0 && !l.State.LastLossAt.IsZero() {
-		if alt := l.State.LastLossAt.Add(time.Duration(max(c, discipline.DefaultCooldownMinutes)) * time.Minute); alt.After(cooldownUntil) {
-			cooldownUntil = alt
-		}
-	}
+	cooldownUntil := l.State.CooldownEnd(&l.Config.Config)
 	lockUntil := l.State.SessionLockUntil
 	args := []any{l.ReadRev,
 		cooldownUntil.Unix(), ttlMillis(cooldownUntil, now),
@@ -226,12 +221,7 @@ func (m *Module) gateStatus(l *loaded) GateStatus {
 	cfg := &l.Config.Config
 	lvl, _ := s.ActiveLock(now)
 	sess, in := discipline.InSession(cfg, now)
-	cool := s.CooldownUntil
-	if !s.LastLossAt.IsZero() {
-		if alt := s.LastLossAt.Add(time.Duration(max(cfg.CooldownMinutes, discipline.DefaultCooldownMinutes)) * time.Minute); alt.After(cool) {
-			cool = alt
-		}
-	}
+	cool := s.CooldownEnd(cfg)
 	sigs := []discipline.Signal{}
 	for _, sg := range s.Signals {
 		if sg.UsedBy == "" {

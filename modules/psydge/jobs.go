@@ -7,29 +7,12 @@ import (
 	"slices"
 	"strings"
 	"time"
-	_ "time/tzdata" // session and trading-day zones in a slim image
 
 	"github.com/alorig/alorig/modules/psydge/discipline"
 	"github.com/alorig/alorig/shared/jobs"
 	"github.com/riverqueue/river"
 	"github.com/uptrace/bun"
 )
-
-var newYork = func() *time.Location {
-	loc, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
-
-// dayBounds is the trading day containing t: 17:00 New York the day before to 17:00 New York.
-func dayBounds(t time.Time) (start, end time.Time) {
-	end = discipline.TradingDayEnd(t)
-	local := end.In(newYork)
-	start = time.Date(local.Year(), local.Month(), local.Day()-1, 17, 0, 0, 0, newYork).UTC()
-	return start, end
-}
 
 // dayDate names a trading day by its New York end date.
 func dayDate(t time.Time) time.Time {
@@ -76,7 +59,7 @@ func (w *scoreWorker) Work(ctx context.Context, job *river.Job[CalculateScoreArg
 	if at.IsZero() {
 		at = w.m.d.Clock.Now().Add(-2 * time.Minute)
 	}
-	start, end := dayBounds(at)
+	start, end := discipline.TradingDayBounds(at)
 	var users []int64
 	err := w.m.d.DB.NewRaw(`SELECT user_id FROM broker_connections WHERE connection_status <> 'disconnected'
 		UNION SELECT user_id FROM trades WHERE opened_at < ? AND (closed_at IS NULL OR closed_at >= ?)
@@ -94,7 +77,7 @@ func (w *scoreWorker) Work(ctx context.Context, job *river.Job[CalculateScoreArg
 
 // scoreOf computes the discipline score of the trading day containing at.
 func (m *Module) scoreOf(ctx context.Context, userID int64, at time.Time) (*ScoreRow, error) {
-	start, end := dayBounds(at)
+	start, end := discipline.TradingDayBounds(at)
 	act, err := dayActivity(ctx, m.d.DB, userID, start, end)
 	if err != nil {
 		return nil, err

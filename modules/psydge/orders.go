@@ -584,7 +584,7 @@ func (m *Module) CloseTrade(ctx context.Context, userID, id int64) (*Trade, erro
 		return nil, web.NewProblem(502, "the broker refused to close the position").WithCode("BROKER_ERROR")
 	}
 	exit, profit := res.Price, (*int64)(nil)
-	if d, ok := closingDeal(ctx, b, tr); ok {
+	if d, ok := closingDeal(ctx, b, tr, m.d.Clock.Now()); ok {
 		exit = d.Price
 		p := int64(d.Profit + d.Commission + d.Swap)
 		profit = &p
@@ -607,8 +607,8 @@ func closeSidePrice(direction string, bid, ask float64) float64 {
 }
 
 // closingDeal finds the deal that closed a trade's position in the broker history.
-func closingDeal(ctx context.Context, b broker.Broker, t *Trade) (broker.Deal, bool) {
-	deals, err := b.HistoryDeals(ctx, t.OpenedAt.Add(-time.Minute), time.Now().Add(time.Hour))
+func closingDeal(ctx context.Context, b broker.Broker, t *Trade, now time.Time) (broker.Deal, bool) {
+	deals, err := b.HistoryDeals(ctx, t.OpenedAt.Add(-time.Minute), now.Add(time.Hour))
 	if err != nil {
 		return broker.Deal{}, false
 	}

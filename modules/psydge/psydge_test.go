@@ -580,11 +580,11 @@ func TestSessionEndScheduleAndDayBounds(t *testing.T) {
 	require.Equal(t, time.Date(2026, 3, 11, 21, 1, 0, 0, time.UTC), sessionEnd(at))
 	require.Equal(t, time.Date(2026, 3, 11, 21, 1, 0, 0, time.UTC), sessionEnd(time.Date(2026, 3, 11, 21, 0, 30, 0, time.UTC)))
 	require.Equal(t, time.Date(2026, 3, 12, 21, 1, 0, 0, time.UTC), sessionEnd(time.Date(2026, 3, 11, 21, 1, 0, 0, time.UTC)))
-	start, end := dayBounds(at)
+	start, end := discipline.TradingDayBounds(at)
 	require.Equal(t, time.Date(2026, 3, 10, 21, 0, 0, 0, time.UTC), start)
 	require.Equal(t, time.Date(2026, 3, 11, 21, 0, 0, 0, time.UTC), end)
 	// The day that contains the US clock change (Sunday 8 March) is 23 hours long.
-	start, end = dayBounds(time.Date(2026, 3, 8, 12, 0, 0, 0, time.UTC)) // Saturday 17:00 EST to Sunday 17:00 EDT
+	start, end = discipline.TradingDayBounds(time.Date(2026, 3, 8, 12, 0, 0, 0, time.UTC)) // Saturday 17:00 EST to Sunday 17:00 EDT
 	require.Equal(t, 23*time.Hour, end.Sub(start))
 	require.Equal(t, time.Date(2026, 3, 11, 0, 0, 0, 0, time.UTC), dayDate(at))
 	require.Equal(t, time.Date(2026, 3, 12, 0, 0, 0, 0, time.UTC), dayDate(time.Date(2026, 3, 11, 21, 30, 0, 0, time.UTC)))

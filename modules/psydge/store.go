@@ -300,7 +300,7 @@ func recordOf(ctx context.Context, db bun.IDB, userID int64, now time.Time) (dis
 		return rec, nil, err
 	}
 	since := now.Add(-discipline.MaxCooldownMinutes * time.Minute)
-	dayStart := discipline.TradingDayEnd(now).Add(-24 * time.Hour)
+	dayStart, _ := discipline.TradingDayBounds(now)
 	if dayStart.After(since) {
 		dayStart = since
 	}

@@ -33,7 +33,7 @@ type SweepStats struct {
 // This is how 1,000 accounts are synced every 5 s without 1,000 jobs: one periodic job per
 // 5 s (leader-enqueued, unique per period) runs one sweep that fans out over a bounded pool.
 func (m *Module) Sweep(ctx context.Context, kind string) (SweepStats, error) {
-	start := time.Now()
+	start := time.Now() // a stopwatch for SweepStats.Took (wall time spent), not a rule: the clock is not injected here
 	var conns []Connection
 	err := m.d.DB.NewSelect().Model(&conns).Where("connection_status = 'connected'").Where("broker = ?", kind).Order("id").Scan(ctx)
 	if err != nil {
@@ -181,7 +181,7 @@ func (m *Module) closeVanished(ctx context.Context, b broker.Broker, t *Trade) e
 	reason := "broker"
 	var exit float64
 	var profit *int64
-	if d, ok := closingDeal(ctx, b, t); ok {
+	if d, ok := closingDeal(ctx, b, t, m.d.Clock.Now()); ok {
 		exit = d.Price
 		p := int64(d.Profit + d.Commission + d.Swap)
 		profit = &p

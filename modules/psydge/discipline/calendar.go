@@ -48,6 +48,15 @@ func TradingDayEnd(t time.Time) time.Time {
 	return end.UTC()
 }
 
+// TradingDayBounds is the trading day containing t: from 17:00 New York the day before to
+// 17:00 New York (23 or 25 hours long on the days New York changes its clocks).
+func TradingDayBounds(t time.Time) (start, end time.Time) {
+	end = TradingDayEnd(t)
+	local := end.In(newYork)
+	start = time.Date(local.Year(), local.Month(), local.Day()-1, dayRollHour, 0, 0, 0, newYork).UTC()
+	return start, end
+}
+
 // SessionHours is one trading session's window in its city's local wall-clock time, in minutes
 // after local midnight, Monday to Friday. Open is inclusive, Close exclusive.
 type SessionHours struct {

@@ -199,6 +199,20 @@ func gateEquity(s *State, cfg *Config, day int, now time.Time) GateResult {
 	return pass(GateEquity, "the day's R with open risk and this trade stays inside the locks")
 }
 
+// CooldownEnd is when gate H lets the next order through after a loss: the later of the
+// stored expiry and the last loss plus the configured cooldown (clamped to the locked rules),
+// so a cooldown tightened after the loss applies at once. The gate, the Redis cooldown key and
+// the gate status all read it from here.
+func (s *State) CooldownEnd(cfg *Config) time.Time {
+	end := s.CooldownUntil
+	if !s.LastLossAt.IsZero() {
+		if e := s.LastLossAt.Add(cfg.cooldown()); e.After(end) {
+			end = e
+		}
+	}
+	return end
+}
+
 func gateCooldown(s *State, cfg *Config, now time.Time) GateResult {
 	if s == nil {
 		return fail(GateCooldown, CodeStateUnavailable, "gate state is unavailable; it is being rebuilt")
@@ -210,7 +224,7 @@ func gateCooldown(s *State, cfg *Config, now time.Time) GateResult {
 	if s.AckPending {
 		return fail(GateCooldown, CodeAckRequired, "acknowledge the violation overlay before the next order")
 	}
-	if end := s.cooldownEnd(cfg); now.Before(end) {
+	if end := s.CooldownEnd(cfg); now.Before(end) {
 		m := newMsg().s("cooldown after the loss closed at ").utc(s.LastLossAt).s(" runs until ").utc(end).s(" (").dur(end.Sub(now)).s(" left)")
 		return fail(GateCooldown, CodeCooldownActive, m.String())
 	}

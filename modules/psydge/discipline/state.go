@@ -363,15 +363,3 @@ func (s *State) startCooldown(at time.Time, cfg *Config) {
 		s.CooldownUntil = until
 	}
 }
-
-// cooldownEnd is the later of the stored expiry and the last loss plus the configured
-// cooldown, so a cooldown tightened after the loss applies at once.
-func (s *State) cooldownEnd(cfg *Config) time.Time {
-	end := s.CooldownUntil
-	if !s.LastLossAt.IsZero() {
-		if e := s.LastLossAt.Add(cfg.cooldown()); e.After(end) {
-			end = e
-		}
-	}
-	return end
-}
