@@ -509,7 +509,7 @@ func (m *Module) modifyTrade(c echo.Context) error {
 		return err
 	}
 	var req struct {
-		StopLoss json.Number `json:"stop_loss"`
+		StopLoss exactNumber `json:"stop_loss"`
 	}
 	if err := web.BindJSON(c, &req); err != nil {
 		return err
@@ -651,8 +651,8 @@ func (m *Module) validateSignal(c echo.Context) error {
 		return err
 	}
 	sym, tf := strings.ToUpper(req.Symbol), market.Timeframe(strings.ToUpper(req.Timeframe))
-	dir, derr := discipline.ParseDirection(req.Direction)
-	if derr != nil {
+	dir, ok := requestDirection(req.Direction)
+	if !ok {
 		return problemField("direction", "must be buy or sell")
 	}
 	if !tf.Valid() {

@@ -19,52 +19,6 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// TicketRequest is the body of POST /api/v1/trades and /api/v1/trades/check. Prices and
-// volume are JSON numbers read exactly (no float rounding): "stop_loss": 1.08300.
-type TicketRequest struct {
-	Symbol     string      `json:"symbol"`
-	Timeframe  string      `json:"timeframe"`
-	Direction  string      `json:"direction"`
-	Volume     json.Number `json:"volume"`
-	StopLoss   json.Number `json:"stop_loss"`
-	TakeProfit json.Number `json:"take_profit,omitempty"`
-	SignalID   string      `json:"signal_id,omitempty"`
-}
-
-// Validate lists the fields that are missing or malformed before any market lookup.
-func (r *TicketRequest) Validate() []web.FieldError {
-	var errs []web.FieldError
-	r.Symbol = strings.ToUpper(strings.TrimSpace(r.Symbol))
-	r.Timeframe = strings.ToUpper(strings.TrimSpace(r.Timeframe))
-	if r.Symbol == "" {
-		errs = append(errs, web.FieldError{Field: "symbol", Reason: "is required"})
-	}
-	if !discipline.Timeframe(r.Timeframe).Valid() {
-		errs = append(errs, web.FieldError{Field: "timeframe", Reason: "must be one of M1, M5, M15, M30, H1, H4, D1"})
-	}
-	if _, err := discipline.ParseDirection(r.Direction); err != nil {
-		errs = append(errs, web.FieldError{Field: "direction", Reason: "must be buy or sell"})
-	}
-	if r.Volume == "" {
-		errs = append(errs, web.FieldError{Field: "volume", Reason: "is required (lots, e.g. 0.10)"})
-	}
-	if r.StopLoss == "" {
-		errs = append(errs, web.FieldError{Field: "stop_loss", Reason: "is required: every order carries a stop-loss"})
-	}
-	return errs
-}
-
-// ticket is a request resolved against the market: the engine's request plus what placing it
-// needs.
-type ticket struct {
-	req     discipline.Request
-	conn    *Connection
-	cfg     *ConfigRow
-	signals []discipline.Signal
-	broker  broker.Broker
-	order   broker.MarketOrder
-}
-
 func problemField(field, reason string) error {
 	return web.Invalid(web.FieldError{Field: field, Reason: reason})
 }
@@ -108,20 +62,20 @@ func (m *Module) resolve(ctx context.Context, userID int64, tr *TicketRequest, c
 	if err != nil {
 		return nil, web.NewProblem(502, "the broker did not return the account").WithCode("BROKER_ERROR")
 	}
-	dir, _ := discipline.ParseDirection(tr.Direction)
+	dir, _ := requestDirection(tr.Direction)
 	es := engineSpec(spec)
-	lots, err := discipline.ParseLots(tr.Volume.String())
+	lots, err := discipline.ParseLots(string(tr.Volume))
 	if err != nil {
-		return nil, problemField("volume", err.Error())
+		return nil, problemField("volume", lotsReason)
 	}
-	stop, err := discipline.ParsePrice(tr.StopLoss.String(), spec.Digits)
+	stop, err := discipline.ParsePrice(string(tr.StopLoss), spec.Digits)
 	if err != nil {
-		return nil, problemField("stop_loss", err.Error())
+		return nil, problemField("stop_loss", priceReason(spec.Digits))
 	}
 	var tp int64
 	if tr.TakeProfit != "" {
-		if tp, err = discipline.ParsePrice(tr.TakeProfit.String(), spec.Digits); err != nil {
-			return nil, problemField("take_profit", err.Error())
+		if tp, err = discipline.ParsePrice(string(tr.TakeProfit), spec.Digits); err != nil {
+			return nil, problemField("take_profit", priceReason(spec.Digits))
 		}
 	}
 	entryPrice := q.Ask
@@ -140,11 +94,7 @@ func (m *Module) resolve(ctx context.Context, userID int64, tr *TicketRequest, c
 		Account: discipline.Account{Currency: acct.Currency, Equity: int64(acct.Equity)}, Rate: rate,
 	}
 	if err := t.req.Validate(); err != nil {
-		var fe *discipline.FieldError
-		if errors.As(err, &fe) {
-			return nil, problemField(fe.Field, fe.Reason)
-		}
-		return nil, problemField("ticket", err.Error())
+		return nil, ticketFieldError(err)
 	}
 	t.order = broker.MarketOrder{Symbol: tr.Symbol, Side: side, Volume: float64(lots) / 100, StopLoss: fromPoints(stop, spec.Digits)}
 	if tp > 0 {
@@ -659,7 +609,7 @@ func (m *Module) bookClose(ctx context.Context, tr *Trade, exit int64, profit *i
 
 // ModifyStop moves an open trade's stop-loss: towards entry only; widening is refused and
 // recorded as STOP_WIDENED.
-func (m *Module) ModifyStop(ctx context.Context, userID, id int64, stopLoss json.Number) (*Trade, error) {
+func (m *Module) ModifyStop(ctx context.Context, userID, id int64, stopLoss exactNumber) (*Trade, error) {
 	tr, err := tradeOf(ctx, m.d.DB, userID, id)
 	if err != nil {
 		return nil, err
@@ -667,9 +617,9 @@ func (m *Module) ModifyStop(ctx context.Context, userID, id int64, stopLoss json
 	if tr.Status != StatusOpen || tr.PositionID == "" {
 		return nil, web.Conflict("only an open trade can have its stop moved; this one is " + tr.Status).WithCode("TRADE_NOT_OPEN")
 	}
-	stop, err := discipline.ParsePrice(stopLoss.String(), tr.Digits)
+	stop, err := discipline.ParsePrice(string(stopLoss), tr.Digits)
 	if err != nil {
-		return nil, problemField("stop_loss", err.Error())
+		return nil, problemField("stop_loss", priceReason(tr.Digits))
 	}
 	l, err := m.loadState(ctx, userID)
 	if err != nil {
