@@ -156,18 +156,13 @@ func (m *Module) provisionedFor(ctx context.Context, userID int64, accountID str
 	if accountID == "" {
 		return false, nil
 	}
-	ok, err := m.d.DB.NewSelect().Table("metaapi_provisioned_accounts").Where("account_id = ?", accountID).Where("user_id = ?", userID).Exists(ctx)
-	if err != nil {
-		return false, fmt.Errorf("psydge: provisioned MetaApi account of user %d: %w", userID, err)
-	}
-	return ok, nil
+	return isProvisionedFor(ctx, m.d.DB, userID, accountID)
 }
 
 func (m *Module) credentials(ctx context.Context, userID int64) (metaCredentials, error) {
-	var sealed []byte
-	err := m.d.DB.NewRaw("SELECT broker_credentials FROM users WHERE id = ?", userID).Scan(ctx, &sealed)
+	sealed, err := sealedCredentials(ctx, m.d.DB, userID)
 	if err != nil {
-		return metaCredentials{}, fmt.Errorf("psydge: credentials of user %d: %w", userID, err)
+		return metaCredentials{}, err
 	}
 	if len(sealed) == 0 {
 		return metaCredentials{}, fmt.Errorf("psydge: user %d has no broker credentials", userID)

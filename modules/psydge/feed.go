@@ -168,17 +168,32 @@ func (m *Module) wsTicket(c echo.Context) error {
 	if sess == nil {
 		return web.Unauthorized("a ticket is issued to a signed-in session: send its Bearer token").WithCode("UNAUTHENTICATED")
 	}
+	t, err := m.IssueTicket(c.Request().Context(), u.ID, sess.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, t)
+}
+
+// LiveTicket is a single-use ticket for the live channel (?ticket=).
+type LiveTicket struct {
+	Ticket    string    `json:"ticket"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// IssueTicket issues a live-channel ticket for the user's session, kept in Redis by its digest.
+func (m *Module) IssueTicket(ctx context.Context, userID, sessionID int64) (*LiveTicket, error) {
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
-		return fmt.Errorf("psydge: ws ticket: %w", err)
+		return nil, fmt.Errorf("psydge: ws ticket: %w", err)
 	}
 	ticket := base64.RawURLEncoding.EncodeToString(raw[:])
 	exp := m.d.Clock.Now().Add(ticketTTL)
-	val := strconv.FormatInt(u.ID, 10) + ":" + strconv.FormatInt(sess.ID, 10)
-	if err := m.d.KV.Set(c.Request().Context(), wsTicketKey(ticket), val, ticketTTL); err != nil {
-		return fmt.Errorf("psydge: store ws ticket: %w", err)
+	val := strconv.FormatInt(userID, 10) + ":" + strconv.FormatInt(sessionID, 10)
+	if err := m.d.KV.Set(ctx, wsTicketKey(ticket), val, ticketTTL); err != nil {
+		return nil, fmt.Errorf("psydge: store ws ticket: %w", err)
 	}
-	return c.JSON(http.StatusCreated, map[string]any{"ticket": ticket, "expires_at": exp.UTC()})
+	return &LiveTicket{Ticket: ticket, ExpiresAt: exp.UTC()}, nil
 }
 
 // redeemTicket spends a ticket: its user and session, if the session is still live.

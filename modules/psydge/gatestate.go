@@ -13,13 +13,6 @@ import (
 	"github.com/alorig/alorig/shared/database"
 )
 
-// ErrGateState means the gate state could not be read, rebuilt or written: the order flow
-// refuses with 503 GATE_STATE_UNAVAILABLE and nothing reaches the broker.
-var ErrGateState = errors.New("psydge: gate state unavailable")
-
-// errConflict is a lost optimistic race on the gate hash; the caller reloads and decides again.
-var errConflict = errors.New("psydge: gate state changed concurrently")
-
 func isNotFound(err error) bool { return errors.Is(err, database.ErrNotFound) }
 
 // Redis keys, exactly the seed's (the keyspace adds "psydge:").

@@ -6,9 +6,7 @@ package psydge
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"sync"
 	"time"
 
@@ -20,8 +18,6 @@ import (
 	"github.com/alorig/alorig/shared/platform"
 	"github.com/alorig/alorig/shared/secret"
 	"github.com/alorig/alorig/shared/web"
-	"github.com/alorig/alorig/views/landing"
-	"github.com/labstack/echo/v4"
 )
 
 // Module is Psydge.
@@ -63,31 +59,6 @@ func New(d platform.Deps) (platform.Module, error) {
 }
 
 func (m *Module) Name() string { return "psydge" }
-
-func (m *Module) Web(e *echo.Echo) {
-	e.GET("/", func(c echo.Context) error {
-		return web.Render(c, http.StatusOK, landing.Landing(landing.Page{
-			Module: "psydge", Title: "Psydge", Tagline: "Psychological edge: discipline enforced before the order reaches the broker",
-			Summary:  "Six gates stand between you and a bad trade: a live GO signal, your whitelist, the London and New York sessions, the daily R guard, the cooldown after a loss and 1% risk at the stop.",
-			Features: []string{"Locked rules you can tighten but never loosen", "Violations escalate from alert to session lock", "A daily discipline score"},
-		}))
-	})
-	auth.Routes(e.Group("/api/v1/auth"), m.d.Accounts, nil)
-	m.routes(e)
-	// The all-in-one development process has one listener for the web surface only, so the
-	// live channel is mounted here too; production serves it on the ws surface (8013).
-	e.GET("/ws", m.serveWS)
-}
-
-// Surface serves the live channel on the ws surface.
-func (m *Module) Surface(name string, e *echo.Echo) {
-	if name != "ws" {
-		return
-	}
-	e.GET("/", m.serveWS)
-	e.GET("/ws", m.serveWS)
-	e.POST("/api/v1/ws/ticket", m.wsTicket, auth.RequireUser)
-}
 
 // Start runs the hub's Redis subscription and, with the paper feed, the feed itself, price
 // publishing, Vista evaluation and the paper accounts' 5 s sync.
@@ -175,5 +146,3 @@ func (m *Module) Checks() []web.Check {
 func (m *Module) SealedFields() []secret.Field {
 	return []secret.Field{{Table: "users", Column: "broker_credentials", IDColumn: "id"}}
 }
-
-var errUnauthenticated = errors.New("psydge: unauthenticated")

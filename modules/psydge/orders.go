@@ -15,15 +15,8 @@ import (
 	"github.com/alorig/alorig/modules/psydge/discipline"
 	"github.com/alorig/alorig/modules/psydge/live"
 	"github.com/alorig/alorig/shared/cache"
-	"github.com/alorig/alorig/shared/web"
 	"github.com/uptrace/bun"
 )
-
-func problemField(field, reason string) error {
-	return web.Invalid(web.FieldError{Field: field, Reason: reason})
-}
-
-var errNoConnection = web.NewProblem(409, "connect a broker first: POST /api/v1/broker-connections {\"broker\":\"paper\"}").WithCode("NO_BROKER_CONNECTION")
 
 // resolve attaches the live price, the symbol specification, the account equity and the
 // conversion rate to a ticket.
@@ -41,7 +34,7 @@ func (m *Module) resolve(ctx context.Context, userID int64, tr *TicketRequest, c
 	}
 	conn := tc.conn
 	if conn == nil {
-		return nil, errNoConnection
+		return nil, ErrNoConnection
 	}
 	b, err := m.brokerFor(ctx, conn)
 	if err != nil {
@@ -52,15 +45,15 @@ func (m *Module) resolve(ctx context.Context, userID int64, tr *TicketRequest, c
 		if errors.Is(err, broker.ErrNotFound) || strings.Contains(err.Error(), "unknown symbol") {
 			return nil, problemField("symbol", fmt.Sprintf("%s is not offered by this account", tr.Symbol))
 		}
-		return nil, web.NewProblem(502, "the broker did not return the symbol specification").WithCode("BROKER_ERROR")
+		return nil, &BrokerError{What: "the broker did not return the symbol specification"}
 	}
 	q, err := b.Price(ctx, tr.Symbol)
 	if err != nil {
-		return nil, web.NewProblem(502, "the broker did not return a price for "+tr.Symbol).WithCode("BROKER_ERROR")
+		return nil, &BrokerError{What: "the broker did not return a price for " + tr.Symbol}
 	}
 	acct, err := m.accountInfo(ctx, userID, b)
 	if err != nil {
-		return nil, web.NewProblem(502, "the broker did not return the account").WithCode("BROKER_ERROR")
+		return nil, &BrokerError{What: "the broker did not return the account"}
 	}
 	dir, _ := requestDirection(tr.Direction)
 	es := engineSpec(spec)
@@ -315,9 +308,34 @@ type Refusal struct {
 	Level         string `json:"level"`
 }
 
-// Placement is the outcome of POST /api/v1/trades.
+// Outcome is how a placement ended.
+type Outcome int
+
+const (
+	// OutcomeOpen: the broker filled the order (the trade is open).
+	OutcomeOpen Outcome = iota + 1
+	// OutcomePending: the broker's answer is unknown or not yet recorded; sync settles it.
+	OutcomePending
+	// OutcomeRefused: the gates refused; nothing reached the broker.
+	OutcomeRefused
+	// OutcomeRejected: the broker refused the order.
+	OutcomeRejected
+)
+
+// tradeOutcome is the outcome a trade in this state stands for.
+func tradeOutcome(status string) Outcome {
+	switch status {
+	case StatusOpen, StatusClosed:
+		return OutcomeOpen
+	case StatusPending, StatusUnknown:
+		return OutcomePending
+	}
+	return OutcomeRejected
+}
+
+// Placement is the outcome of placing a ticket: the trade, or the refusal.
 type Placement struct {
-	Status  int
+	Outcome Outcome
 	Trade   *Trade
 	Refusal *Refusal
 }
@@ -368,7 +386,7 @@ func (m *Module) Place(ctx context.Context, userID int64, tr *TicketRequest, ide
 	if !dec.Allowed {
 		ref := &Refusal{CheckResult: checkResult(&dec, t)}
 		if viol == nil {
-			return &Placement{Status: 403, Refusal: ref}, nil
+			return &Placement{Outcome: OutcomeRefused, Refusal: ref}, nil
 		}
 		row, err := m.recordViolation(ctx, userID, *viol, t, &dec, snapshot)
 		if err != nil {
@@ -378,7 +396,7 @@ func (m *Module) Place(ctx context.Context, userID int64, tr *TicketRequest, ide
 		ref.ViolationID, ref.ViolationCode, ref.Level = row.ID, row.Code, viol.Level.String()
 		m.pushUser(ctx, userID, "violation", row)
 		m.pushGate(ctx, userID, l)
-		return &Placement{Status: 403, Refusal: ref}, nil
+		return &Placement{Outcome: OutcomeRefused, Refusal: ref}, nil
 	}
 
 	strategy := ""
@@ -404,8 +422,7 @@ func (m *Module) Place(ctx context.Context, userID int64, tr *TicketRequest, ide
 		if idemKey == "" {
 			return nil
 		}
-		_, err := tx.NewRaw("UPDATE idempotency_keys SET trade_id = ? WHERE user_id = ? AND key = ?", id, userID, idemKey).Exec(ctx)
-		return err
+		return tieIdempotencyKey(ctx, tx, userID, idemKey, id)
 	})
 	if err != nil {
 		m.release(ctx, userID, clientID)
@@ -450,19 +467,14 @@ func (m *Module) Place(ctx context.Context, userID int64, tr *TicketRequest, ide
 		m.d.Log.Error("trade record not updated after the broker answered; sync will settle it", "trade", id, "broker_status", row.Status, "err", uerr)
 		row.Status, row.PositionID, row.BrokerCode, row.Entry, row.Filled = StatusPending, "", "", t.req.Entry, false
 		m.pushUser(ctx, userID, "trade", row)
-		return &Placement{Status: 202, Trade: row}, nil
+		return &Placement{Outcome: OutcomePending, Trade: row}, nil
 	}
 	m.pushUser(ctx, userID, "trade", row)
 	if gl, err := m.loadState(ctx, userID); err == nil {
 		m.pushGate(ctx, userID, gl)
 	}
-	switch row.Status {
-	case StatusOpen:
-		return &Placement{Status: 201, Trade: row}, nil
-	case StatusUnknown:
-		return &Placement{Status: 202, Trade: row}, nil
-	}
-	return &Placement{Status: 502, Trade: row}, nil
+	// The row is open, unknown or rejected here.
+	return &Placement{Outcome: tradeOutcome(row.Status), Trade: row}, nil
 }
 
 func (m *Module) release(ctx context.Context, userID int64, clientID string) {
@@ -519,11 +531,11 @@ func (m *Module) CloseTrade(ctx context.Context, userID, id int64) (*Trade, erro
 		return nil, err
 	}
 	if tr.Status != StatusOpen || tr.PositionID == "" {
-		return nil, web.Conflict("only an open trade with a broker position can be closed; this one is " + tr.Status).WithCode("TRADE_NOT_OPEN")
+		return nil, &TradeNotOpenError{Action: "with a broker position can be closed", Status: tr.Status}
 	}
 	conn, err := liveConnection(ctx, m.d.DB, userID)
 	if err != nil {
-		return nil, errNoConnection
+		return nil, ErrNoConnection
 	}
 	b, err := m.brokerFor(ctx, conn)
 	if err != nil {
@@ -531,7 +543,7 @@ func (m *Module) CloseTrade(ctx context.Context, userID, id int64) (*Trade, erro
 	}
 	res, err := b.ClosePosition(ctx, tr.PositionID)
 	if err != nil && !errors.Is(err, broker.ErrNotFound) {
-		return nil, web.NewProblem(502, "the broker refused to close the position").WithCode("BROKER_ERROR")
+		return nil, &BrokerError{What: "the broker refused to close the position"}
 	}
 	exit, profit := res.Price, (*int64)(nil)
 	if d, ok := closingDeal(ctx, b, tr, m.d.Clock.Now()); ok {
@@ -542,7 +554,7 @@ func (m *Module) CloseTrade(ctx context.Context, userID, id int64) (*Trade, erro
 	if exit <= 0 {
 		q, err := b.Price(ctx, tr.Symbol)
 		if err != nil {
-			return nil, web.NewProblem(502, "no closing price from the broker").WithCode("BROKER_ERROR")
+			return nil, &BrokerError{What: "no closing price from the broker"}
 		}
 		exit = closeSidePrice(tr.Direction, q.Bid, q.Ask)
 	}
@@ -615,7 +627,7 @@ func (m *Module) ModifyStop(ctx context.Context, userID, id int64, stopLoss exac
 		return nil, err
 	}
 	if tr.Status != StatusOpen || tr.PositionID == "" {
-		return nil, web.Conflict("only an open trade can have its stop moved; this one is " + tr.Status).WithCode("TRADE_NOT_OPEN")
+		return nil, &TradeNotOpenError{Action: "can have its stop moved", Status: tr.Status}
 	}
 	stop, err := discipline.ParsePrice(string(stopLoss), tr.Digits)
 	if err != nil {
@@ -648,18 +660,17 @@ func (m *Module) ModifyStop(ctx context.Context, userID, id int64, stopLoss exac
 			}
 			m.pushUser(ctx, userID, "violation", row)
 			m.pushGate(ctx, userID, gl)
-			return nil, web.Forbidden("a stop-loss may only move towards the entry or beyond it into profit").WithCode(discipline.CodeStopWidened).
-				With("violation_id", row.ID).With("level", v.Level.String())
+			return nil, &StopWidenedError{ViolationID: row.ID, Level: v.Level.String()}
 		}
 		if errors.Is(err, discipline.ErrTradeNotFound) {
 			m.forgetState(ctx, userID)
-			return nil, web.NewProblem(503, "the gate state is being rebuilt; try again").WithCode("GATE_STATE_UNAVAILABLE")
+			return nil, ErrGateRebuilding
 		}
-		return nil, problemField("stop_loss", err.Error())
+		return nil, problemField("stop_loss", "cannot be moved there")
 	}
 	conn, err := liveConnection(ctx, m.d.DB, userID)
 	if err != nil {
-		return nil, errNoConnection
+		return nil, ErrNoConnection
 	}
 	b, err := m.brokerFor(ctx, conn)
 	if err != nil {
@@ -670,7 +681,7 @@ func (m *Module) ModifyStop(ctx context.Context, userID, id int64, stopLoss exac
 		tp = fromPoints(tr.TP, tr.Digits)
 	}
 	if _, err := b.ModifyPosition(ctx, tr.PositionID, fromPoints(stop, tr.Digits), tp); err != nil {
-		return nil, web.NewProblem(502, "the broker refused the new stop-loss").WithCode("BROKER_ERROR")
+		return nil, &BrokerError{What: "the broker refused the new stop-loss"}
 	}
 	if _, err := m.update(ctx, userID, func(l *loaded) error { return l.State.MoveStop(tr.ClientID, stop) }); err != nil {
 		m.forgetState(ctx, userID)

@@ -213,24 +213,6 @@ func (s *SignalRow) engine() discipline.Signal {
 
 // ---- stores: each takes a bun.IDB and, for tenant data, the user id ----
 
-func liveConnection(ctx context.Context, db bun.IDB, userID int64) (*Connection, error) {
-	c := new(Connection)
-	err := db.NewSelect().Model(c).Where("user_id = ?", userID).Where("connection_status <> 'disconnected'").Scan(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("psydge: connection of user %d: %w", userID, database.NoRows(err))
-	}
-	return c, nil
-}
-
-func connectionsOf(ctx context.Context, db bun.IDB, userID int64) ([]Connection, error) {
-	var cs []Connection
-	err := db.NewSelect().Model(&cs).Where("user_id = ?", userID).Order("id DESC").Scan(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("psydge: connections of user %d: %w", userID, err)
-	}
-	return cs, nil
-}
-
 func configOf(ctx context.Context, db bun.IDB, userID int64) (*ConfigRow, error) {
 	row := new(ConfigRow)
 	err := db.NewSelect().Model(row).Where("user_id = ?", userID).Scan(ctx)

@@ -1,0 +1,85 @@
+package psydge
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// The user's record as the history endpoints list it: every query takes the user id.
+
+func violationsOf(ctx context.Context, db bun.IDB, userID int64, limit int) ([]ViolationRow, error) {
+	vs := []ViolationRow{}
+	if err := db.NewSelect().Model(&vs).Where("user_id = ?", userID).Order("id DESC").Limit(limit).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("psydge: violations: %w", err)
+	}
+	return vs, nil
+}
+
+func scoresOf(ctx context.Context, db bun.IDB, userID int64, limit int) ([]ScoreRow, error) {
+	ss := []ScoreRow{}
+	if err := db.NewSelect().Model(&ss).Where("user_id = ?", userID).Order("date DESC").Limit(limit).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("psydge: scores: %w", err)
+	}
+	for i := range ss {
+		ss[i].Day = ss[i].Date.Format(time.DateOnly)
+	}
+	return ss, nil
+}
+
+func reflectionsOf(ctx context.Context, db bun.IDB, userID int64, limit int) ([]Reflection, error) {
+	rs := []Reflection{}
+	if err := db.NewSelect().Model(&rs).Where("user_id = ?", userID).Order("date DESC", "id DESC").Limit(limit).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("psydge: reflections: %w", err)
+	}
+	for i := range rs {
+		rs[i].Day = rs[i].Date.Format(time.DateOnly)
+	}
+	return rs, nil
+}
+
+func insertReflection(ctx context.Context, db bun.IDB, r *Reflection) error {
+	if _, err := db.NewInsert().Model(r).Exec(ctx); err != nil {
+		return fmt.Errorf("psydge: insert reflection: %w", err)
+	}
+	return nil
+}
+
+func patternsOf(ctx context.Context, db bun.IDB, userID int64) ([]PatternRow, error) {
+	ps := []PatternRow{}
+	if err := db.NewSelect().Model(&ps).Where("user_id = ?", userID).Order("occurrence_count DESC").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("psydge: patterns: %w", err)
+	}
+	return ps, nil
+}
+
+// signalsFor lists the GO signals the user sees (everyone's and the user's own), newest first:
+// live ones only unless all, of one symbol when symbol is not empty.
+func signalsFor(ctx context.Context, db bun.IDB, userID int64, symbol string, all bool, now time.Time, limit int) ([]SignalRow, error) {
+	rows := []SignalRow{}
+	q := db.NewSelect().Model(&rows).Where("user_id IS NULL OR user_id = ?", userID).Order("issued_at DESC").Limit(limit)
+	if !all {
+		q = q.Where("valid_until > ?", now).Where("issued_at <= ?", now)
+	}
+	if symbol != "" {
+		q = q.Where("symbol = ?", symbol)
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("psydge: signals: %w", err)
+	}
+	return rows, nil
+}
+
+func insertSignal(ctx context.Context, db bun.IDB, row *SignalRow) error {
+	if _, err := db.NewInsert().Model(row).Exec(ctx); err != nil {
+		return fmt.Errorf("psydge: store signal %s: %w", row.ID, err)
+	}
+	return nil
+}
+
+func insertAIInteraction(ctx context.Context, db bun.IDB, row *AIInteraction) error {
+	_, err := db.NewInsert().Model(row).Exec(ctx)
+	return err
+}
