@@ -46,3 +46,25 @@ func (m *Module) Gates(ctx context.Context, userID int64) (GateStatus, error) {
 	}
 	return m.gateStatus(l), nil
 }
+
+// Acknowledge dismisses the L2/L3 overlay (it does not shorten a blackout or a lock).
+func (m *Module) Acknowledge(ctx context.Context, userID int64) (*loaded, error) {
+	now := m.d.Clock.Now()
+	row, err := configOrDefault(ctx, m.d.DB, userID, now)
+	if err != nil {
+		return nil, err
+	}
+	if err := saveConfig(ctx, m.d.DB, row); err != nil {
+		return nil, err
+	}
+	if err := setLastAck(ctx, m.d.DB, userID, now); err != nil {
+		return nil, err
+	}
+	m.ticketsChanged(ctx, userID)
+	l, err := m.update(ctx, userID, func(l *loaded) error { l.State.Acknowledge(); return nil })
+	if err != nil {
+		return nil, err
+	}
+	m.pushGate(ctx, userID, l)
+	return l, nil
+}

@@ -51,3 +51,20 @@ func disconnect(ctx context.Context, db bun.IDB, userID, id int64, now time.Time
 	n, _ := res.RowsAffected()
 	return n, nil
 }
+
+// Connection is a broker_connections row (the seed's BrokerConnection).
+type Connection struct {
+	bun.BaseModel `bun:"table:broker_connections"`
+	ID            int64      `bun:"id,pk,autoincrement" json:"id"`
+	UserID        int64      `bun:"user_id" json:"-"`
+	Broker        string     `bun:"broker" json:"broker"`
+	Server        string     `bun:"server" json:"server"`
+	AccountNumber string     `bun:"account_number" json:"account_number"`
+	Status        string     `bun:"connection_status" json:"connection_status"`
+	Currency      string     `bun:"currency" json:"currency"`
+	PaperBalance  int64      `bun:"paper_balance" json:"paper_balance,omitempty"`
+	LastError     string     `bun:"last_error" json:"last_error,omitempty"`
+	LastSyncAt    *time.Time `bun:"last_sync_at" json:"last_sync_at,omitempty"`
+	CreatedAt     time.Time  `bun:"created_at" json:"created_at"`
+	UpdatedAt     time.Time  `bun:"updated_at" json:"updated_at"`
+}

@@ -2,9 +2,11 @@ package psydge
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
+	"github.com/alorig/alorig/modules/psydge/discipline"
 	"github.com/uptrace/bun"
 )
 
@@ -82,4 +84,56 @@ func insertSignal(ctx context.Context, db bun.IDB, row *SignalRow) error {
 func insertAIInteraction(ctx context.Context, db bun.IDB, row *AIInteraction) error {
 	_, err := db.NewInsert().Model(row).Exec(ctx)
 	return err
+}
+
+// ScoreRow is a discipline_scores row.
+type ScoreRow struct {
+	bun.BaseModel `bun:"table:discipline_scores"`
+	ID            int64                     `bun:"id,pk,autoincrement" json:"-"`
+	UserID        int64                     `bun:"user_id" json:"-"`
+	Date          time.Time                 `bun:"date,type:date" json:"-"`
+	Day           string                    `bun:"-" json:"date"`
+	Score         int                       `bun:"score" json:"score"`
+	Breakdown     discipline.ScoreBreakdown `bun:"metric_breakdown,type:jsonb" json:"metric_breakdown"`
+	CreatedAt     time.Time                 `bun:"created_at" json:"created_at"`
+}
+
+// Reflection is a reflection_entries row (the seed's ReflectionEntry).
+type Reflection struct {
+	bun.BaseModel `bun:"table:reflection_entries"`
+	ID            int64     `bun:"id,pk,autoincrement" json:"id"`
+	UserID        int64     `bun:"user_id" json:"-"`
+	Date          time.Time `bun:"date,type:date" json:"-"`
+	Day           string    `bun:"-" json:"date"`
+	SessionNotes  string    `bun:"session_notes" json:"session_notes"`
+	AIPrompt      string    `bun:"ai_prompt" json:"ai_prompt"`
+	AISummary     string    `bun:"ai_summary" json:"ai_summary"`
+	CreatedAt     time.Time `bun:"created_at" json:"created_at"`
+	UpdatedAt     time.Time `bun:"updated_at" json:"updated_at"`
+}
+
+// AIInteraction is an ai_interactions row.
+type AIInteraction struct {
+	bun.BaseModel `bun:"table:ai_interactions"`
+	ID            int64           `bun:"id,pk,autoincrement" json:"id"`
+	UserID        int64           `bun:"user_id" json:"-"`
+	TradeID       *int64          `bun:"trade_id" json:"trade_id,omitempty"`
+	Role          string          `bun:"role" json:"role"`
+	InputContext  json.RawMessage `bun:"input_context,type:jsonb" json:"input_context"`
+	Output        string          `bun:"output" json:"output"`
+	CreatedAt     time.Time       `bun:"created_at" json:"created_at"`
+}
+
+// PatternRow is a behavioral_patterns row.
+type PatternRow struct {
+	bun.BaseModel `bun:"table:behavioral_patterns"`
+	ID            int64     `bun:"id,pk,autoincrement" json:"-"`
+	UserID        int64     `bun:"user_id" json:"-"`
+	Type          string    `bun:"pattern_type" json:"pattern_type"`
+	Count         int       `bun:"occurrence_count" json:"occurrence_count"`
+	Recent        int       `bun:"recent_count" json:"recent_count"`
+	Prior         int       `bun:"prior_count" json:"prior_count"`
+	LastInstance  time.Time `bun:"last_instance" json:"last_instance"`
+	Trend         string    `bun:"trend" json:"trend"`
+	UpdatedAt     time.Time `bun:"updated_at" json:"updated_at"`
 }

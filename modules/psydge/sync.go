@@ -166,7 +166,7 @@ func (m *Module) markOpen(ctx context.Context, t *Trade, p broker.Position) erro
 	if filled {
 		t.Entry, t.Filled = fill, true
 	}
-	_, err = m.d.DB.NewUpdate().Model(t).Column("status", "position_id", "entry", "filled", "updated_at").WherePK().Where("user_id = ?", t.UserID).Exec(ctx)
+	err = updateTrade(ctx, m.d.DB, t, "status", "position_id", "entry", "filled", "updated_at")
 	if err != nil {
 		return fmt.Errorf("psydge: mark trade %d open: %w", t.ID, err)
 	}
@@ -226,7 +226,7 @@ func (m *Module) resolveUnknown(ctx context.Context, b broker.Broker, t *Trade, 
 	}
 	m.release(ctx, t.UserID, t.ClientID)
 	t.Status, t.BrokerCode, t.UpdatedAt = StatusFailed, "NOT_FOUND_AT_BROKER", now
-	_, err = m.d.DB.NewUpdate().Model(t).Column("status", "broker_code", "updated_at").WherePK().Where("user_id = ?", t.UserID).Exec(ctx)
+	err = updateTrade(ctx, m.d.DB, t, "status", "broker_code", "updated_at")
 	if err != nil {
 		return fmt.Errorf("psydge: fail unknown trade %d: %w", t.ID, err)
 	}

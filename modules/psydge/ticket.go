@@ -2,6 +2,7 @@ package psydge
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/alorig/alorig/modules/psydge/broker"
+	"github.com/alorig/alorig/modules/psydge/broker/paper"
 	"github.com/alorig/alorig/modules/psydge/discipline"
 	"github.com/alorig/alorig/shared/web"
 )
@@ -146,4 +148,96 @@ type ticket struct {
 	signals []discipline.Signal
 	broker  broker.Broker
 	order   broker.MarketOrder
+}
+
+// resolve attaches the live price, the symbol specification, the account equity and the
+// conversion rate to a ticket.
+func (m *Module) resolve(ctx context.Context, userID int64, tr *TicketRequest, cached bool) (*ticket, error) {
+	read := m.ticketContext
+	if cached {
+		read = m.cachedTicketContext
+	}
+	tc, err := read(ctx, userID, tr.Symbol, tr.Timeframe)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.addNamedSignal(ctx, userID, tr, tc); err != nil {
+		return nil, err
+	}
+	conn := tc.conn
+	if conn == nil {
+		return nil, ErrNoConnection
+	}
+	b, err := m.brokerFor(ctx, conn)
+	if err != nil {
+		return nil, &brokerDown{err: err}
+	}
+	spec, err := b.SymbolSpecification(ctx, tr.Symbol)
+	if err != nil {
+		if errors.Is(err, broker.ErrNotFound) || strings.Contains(err.Error(), "unknown symbol") {
+			return nil, problemField("symbol", fmt.Sprintf("%s is not offered by this account", tr.Symbol))
+		}
+		return nil, &BrokerError{What: "the broker did not return the symbol specification"}
+	}
+	q, err := b.Price(ctx, tr.Symbol)
+	if err != nil {
+		return nil, &BrokerError{What: "the broker did not return a price for " + tr.Symbol}
+	}
+	acct, err := m.accountInfo(ctx, userID, b)
+	if err != nil {
+		return nil, &BrokerError{What: "the broker did not return the account"}
+	}
+	dir, _ := requestDirection(tr.Direction)
+	es := engineSpec(spec)
+	lots, err := discipline.ParseLots(string(tr.Volume))
+	if err != nil {
+		return nil, problemField("volume", lotsReason)
+	}
+	stop, err := discipline.ParsePrice(string(tr.StopLoss), spec.Digits)
+	if err != nil {
+		return nil, problemField("stop_loss", priceReason(spec.Digits))
+	}
+	var tp int64
+	if tr.TakeProfit != "" {
+		if tp, err = discipline.ParsePrice(string(tr.TakeProfit), spec.Digits); err != nil {
+			return nil, problemField("take_profit", priceReason(spec.Digits))
+		}
+	}
+	entryPrice := q.Ask
+	side := broker.Buy
+	if dir == discipline.Sell {
+		entryPrice, side = q.Bid, broker.Sell
+	}
+	rate, err := conversionRate(ctx, b, spec.ProfitCurrency, acct.Currency)
+	if err != nil {
+		rate = discipline.Rate{}
+	}
+	t := &ticket{conn: conn, cfg: tc.cfg, signals: tc.signals, broker: b}
+	t.req = discipline.Request{
+		Symbol: tr.Symbol, Timeframe: discipline.Timeframe(tr.Timeframe), Direction: dir, Lots: lots,
+		Entry: toPoints(entryPrice, spec.Digits), Stop: stop, TakeProfit: tp, SignalID: tr.SignalID, Spec: es,
+		Account: discipline.Account{Currency: acct.Currency, Equity: int64(acct.Equity)}, Rate: rate,
+	}
+	if err := t.req.Validate(); err != nil {
+		return nil, ticketFieldError(err)
+	}
+	t.order = broker.MarketOrder{Symbol: tr.Symbol, Side: side, Volume: float64(lots) / 100, StopLoss: fromPoints(stop, spec.Digits)}
+	if tp > 0 {
+		t.order.TakeProfit = fromPoints(tp, spec.Digits)
+	}
+	return t, nil
+}
+
+// accountInfo prefers the snapshot the 5 s sync left in psydge:positions:{id} for a remote
+// broker (one less round trip on the check path); the paper account answers from memory.
+func (m *Module) accountInfo(ctx context.Context, userID int64, b broker.Broker) (broker.AccountInfo, error) {
+	if _, isPaper := b.(*paper.Broker); !isPaper {
+		if raw, err := m.d.KV.HGet(ctx, positionsKey(userID), "account"); err == nil {
+			var a broker.AccountInfo
+			if json.Unmarshal([]byte(raw), &a) == nil && a.Currency != "" {
+				return a, nil
+			}
+		}
+	}
+	return b.AccountInfo(ctx)
 }

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/alorig/alorig/modules/psydge/discipline"
-
 	"github.com/stretchr/testify/require"
 )
 

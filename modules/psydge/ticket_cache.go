@@ -1,0 +1,87 @@
+package psydge
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"github.com/alorig/alorig/shared/cache"
+	"github.com/alorig/alorig/shared/database"
+)
+
+// ticketKey names a cached ticket context.
+type ticketKey struct {
+	user      int64
+	symbol    string
+	timeframe string
+}
+
+func userTag(id int64) string { return "u:" + strconv.FormatInt(id, 10) }
+
+func matchTicket(tag string, k ticketKey, _ *ticketCtx) bool { return tag == userTag(k.user) }
+
+// ticketsChanged tells every process that a user's connection, config or own signals changed.
+// Call it after the write commits.
+func (m *Module) ticketsChanged(ctx context.Context, userID int64) {
+	_ = m.tickets.Invalidate(ctx, userTag(userID)) // a failure is logged; see cache.Near
+}
+
+// signalsChanged: a Vista signal is everyone's, so every cached ticket context goes.
+func (m *Module) signalsChanged(ctx context.Context) { _ = m.tickets.Invalidate(ctx, cache.AllTags) }
+
+// cachedTicketContext serves the dry-run check from the process's ticket cache (see
+// cache.Near): no database round trip while the user's rows are unchanged. Placement always
+// reads afresh.
+func (m *Module) cachedTicketContext(ctx context.Context, userID int64, symbol, tf string) (*ticketCtx, error) {
+	now := m.d.Clock.Now()
+	k := ticketKey{userID, symbol, tf}
+	tok := m.tickets.Token()
+	if tc, ok := m.tickets.Get(k); ok && !now.Before(tc.readAt) && (tc.validTill.IsZero() || now.Before(tc.validTill)) {
+		return tc.copy(), nil
+	}
+	tc, err := m.ticketContext(ctx, userID, symbol, tf)
+	if err != nil {
+		return nil, err
+	}
+	m.tickets.Put(tok, k, tc, 0)
+	return tc.copy(), nil
+}
+
+// copy gives a caller its own connection and config structs; the signals are only read.
+func (tc *ticketCtx) copy() *ticketCtx {
+	out := *tc
+	if tc.conn != nil {
+		c := *tc.conn
+		out.conn = &c
+	}
+	cfg := *tc.cfg
+	out.cfg = &cfg
+	return &out
+}
+
+// ticketContext reads the user's ticket context afresh (placement always does).
+func (m *Module) ticketContext(ctx context.Context, userID int64, symbol, tf string) (*ticketCtx, error) {
+	return ticketContextOf(ctx, m.d.DB, userID, symbol, tf, m.d.Clock.Now())
+}
+
+// addNamedSignal makes sure a signal the ticket names is among the candidates gate B sees
+// when it is live, even if newer ones fill the context's list: it is looked up by id.
+func (m *Module) addNamedSignal(ctx context.Context, userID int64, tr *TicketRequest, tc *ticketCtx) error {
+	if tr.SignalID == "" {
+		return nil
+	}
+	for _, s := range tc.signals {
+		if s.ID == tr.SignalID {
+			return nil
+		}
+	}
+	s, err := liveSignal(ctx, m.d.DB, userID, tr.SignalID, tr.Symbol, tr.Timeframe, m.d.Clock.Now())
+	if errors.Is(err, database.ErrNotFound) {
+		return nil // gate B says the signal is not live
+	}
+	if err != nil {
+		return err
+	}
+	tc.signals = append(tc.signals[:len(tc.signals):len(tc.signals)], s)
+	return nil
+}
