@@ -1,112 +1,149 @@
 package psydge
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"net/http"
 
-type apiOp struct {
-	method, path, summary string
-	body                  string // request schema name, "" for none
-	status                string
+	"github.com/alorig/alorig/modules/psydge/market"
+	"github.com/alorig/alorig/shared/web"
+)
+
+// The OpenAPI descriptions of the routes in routes.go, which mounts each route with its
+// description (web.API), so the document at /api/openapi.json (viewer at /api/docs) cannot
+// name a route that does not exist or miss one. Request and response schemas are the types the
+// handlers bind and answer, reflected; the three schemas below are written by hand only where
+// reflection cannot say it (a price kept as its exact JSON number literal, a partial config),
+// and TestOpenAPIMatchesRoutes holds them to the Go types' field names.
+
+func newAPI(sessionCookie string) *web.API {
+	api := web.NewAPI("Psydge API", "1")
+	api.Description = "Trading discipline: six gates between the trader and the broker. " +
+		"Sign in with POST /api/v1/auth/login and send the token as Authorization: Bearer. " +
+		"Errors are application/problem+json with a stable code; 422 answers name the field."
+	api.SessionCookie = sessionCookie
+	return api
 }
 
-// apiOps lists every endpoint; the document is built from it so a route without an entry is
-// easy to spot in review.
-var apiOps = []apiOp{
-	{"post", "/api/v1/auth/register", "Sign up (email, password); returns a Bearer token", "Credentials", "201"},
-	{"post", "/api/v1/auth/login", "Sign in; returns a Bearer token", "Credentials", "200"},
-	{"post", "/api/v1/auth/logout", "End this session", "", "204"},
-	{"get", "/api/v1/auth/me", "The signed-in user", "", "200"},
-	{"get", "/api/v1/profile", "Psydge profile: time zone, subscription tier, whether broker credentials are stored", "", "200"},
-	{"patch", "/api/v1/profile", "Set the time zone", "Profile", "200"},
-	{"get", "/api/v1/broker-connections", "Broker connections, newest first", "", "200"},
-	{"post", "/api/v1/broker-connections", "Connect the paper broker (default) or a MetaApi account: your own token, or an account the platform provisioned for you (credentials sealed)", "Connect", "201"},
-	{"delete", "/api/v1/broker-connections/{id}", "Disconnect", "", "204"},
-	{"get", "/api/v1/account", "Broker account (balance, equity) and open positions", "", "200"},
-	{"get", "/api/v1/discipline-config", "Your discipline config and the locked rules", "", "200"},
-	{"put", "/api/v1/discipline-config", "Tighten your config (partial); loosening any rule is a 422 naming it", "Config", "200"},
-	{"get", "/api/v1/gates", "Gate status: realised R, open risk, cooldown, blackout, lock, session, live signals", "", "200"},
-	{"post", "/api/v1/gates/ack", "Acknowledge the L2/L3 overlay", "", "200"},
-	{"post", "/api/v1/trades/check", "Dry run of the six gates; records nothing", "Ticket", "200"},
-	{"post", "/api/v1/trades", "Place an order (Idempotency-Key honoured); 403 with the gates and the recorded violation when refused; 202 when the broker outcome is unknown", "Ticket", "201"},
-	{"get", "/api/v1/trades", "Trade history (?status=, ?limit=)", "", "200"},
-	{"get", "/api/v1/trades/{id}", "One trade", "", "200"},
-	{"post", "/api/v1/trades/{id}/close", "Close at the broker; books R, session R and the cooldown after a loss", "", "200"},
-	{"patch", "/api/v1/trades/{id}", "Move the stop-loss (towards entry only; widening is a STOP_WIDENED violation)", "StopLoss", "200"},
-	{"get", "/api/v1/violations", "Violations with level and gate-state snapshot", "", "200"},
-	{"get", "/api/v1/scores", "Daily discipline scores with the metric breakdown", "", "200"},
-	{"get", "/api/v1/scores/today", "The running score of the current trading day", "", "200"},
-	{"get", "/api/v1/reflections", "Session journal entries", "", "200"},
-	{"post", "/api/v1/reflections", "Write a session journal entry", "Reflection", "201"},
-	{"get", "/api/v1/patterns", "Detected behavioural patterns with trend", "", "200"},
-	{"get", "/api/v1/strategies", "The Vista strategies", "", "200"},
-	{"get", "/api/v1/signals", "GO signals (?symbol=, ?live=false for history)", "", "200"},
-	{"post", "/api/v1/signals/validate", "Pre-entry validator: approve (a GO signal for you) or stand down", "Validate", "201"},
-	{"get", "/api/v1/candles", "Lightweight Charts bars (?symbol=&timeframe=M1..D1&limit=)", "", "200"},
-	{"get", "/api/v1/prices", "Latest quotes (?symbols=EURUSD,XAUUSD), 5 s old at most", "", "200"},
-	{"post", "/api/v1/ws/ticket", "A single-use 60 s ticket for the WebSocket (?ticket=), tied to this session", "", "201"},
-	{"get", "/ws", "Live channel (WebSocket): prices, positions, gate, violations, AI messages; Bearer or ?ticket=; at most 5 per user (429)", "", "101"},
+// number is a JSON number the server reads exactly (a price or a volume).
+func number(doc string) *web.Schema { return &web.Schema{Type: "number", Description: doc} }
+
+// ticketSchema is TicketRequest as the server decodes it: prices and volume are JSON numbers.
+var ticketSchema = &web.Schema{Type: "object", Properties: map[string]*web.Schema{
+	"symbol":      {Type: "string", Description: "e.g. EURUSD"},
+	"timeframe":   {Type: "string", Enum: []string{"M1", "M5", "M15", "M30", "H1", "H4", "D1"}},
+	"direction":   {Type: "string", Enum: []string{"buy", "sell"}},
+	"volume":      number("lots in steps of 0.01, e.g. 0.10; no exponent"),
+	"stop_loss":   number("price with at most the symbol's digits; no exponent"),
+	"take_profit": number("price on the profit side of the entry; no exponent"),
+	"signal_id":   {Type: "string", Description: "the GO signal this ticket follows"},
+}, Required: []string{"symbol", "timeframe", "direction", "volume", "stop_loss"}}
+
+// stopLossSchema is StopLossRequest.
+var stopLossSchema = &web.Schema{Type: "object", Properties: map[string]*web.Schema{
+	"stop_loss": number("the new stop-loss price: towards the entry or beyond it into profit"),
+}, Required: []string{"stop_loss"}}
+
+// configPatchSchema is the body of PUT /api/v1/discipline-config: any subset of the config.
+var configPatchSchema = &web.Schema{Type: "object", Description: "Any subset of the config; every value may only tighten the current one.",
+	Properties: map[string]*web.Schema{
+		"loss_lock_mr":     {Type: "integer", Description: "daily loss lock in milli-R (smaller is tighter)"},
+		"profit_lock_mr":   {Type: "integer", Description: "daily profit lock in milli-R"},
+		"cooldown_minutes": {Type: "integer", Description: "cooldown after a loss (longer is tighter)"},
+		"max_risk_bp":      {Type: "integer", Description: "risk at the stop in basis points of equity"},
+		"signal_bars":      {Type: "integer", Description: "bars a GO signal stays valid"},
+		"london":           {Type: "object", Description: "London session hours {enabled, open, close} in minutes after local midnight"},
+		"new_york":         {Type: "object", Description: "New York session hours {enabled, open, close} in minutes after local midnight"},
+		"whitelist":        {Type: "array", Description: "symbols and timeframes you trade", Items: &web.Schema{Type: "object"}},
+	}}
+
+type listParams struct {
+	Limit int `query:"limit" doc:"how many, newest first"`
 }
 
-var apiSchemas = map[string]any{
-	"Credentials": obj(map[string]any{"email": str(), "password": str(), "display_name": str()}, "email", "password"),
-	"Profile":     obj(map[string]any{"timezone": str()}, "timezone"),
-	"Connect": obj(map[string]any{"broker": enum("paper", "metaapi"), "currency": str(), "balance": integer("minor units"),
-		"account_id": str(), "token": str(), "login": str(), "server": str()}, "broker"),
-	"Config": obj(map[string]any{"loss_lock_mr": integer("milli-R, smaller is tighter"), "profit_lock_mr": integer("milli-R"),
-		"cooldown_minutes": integer("longer is tighter"), "max_risk_bp": integer("basis points of equity"), "signal_bars": integer(""),
-		"london": map[string]any{"type": "object"}, "new_york": map[string]any{"type": "object"}, "whitelist": map[string]any{"type": "array"}}),
-	"Ticket": obj(map[string]any{"symbol": str(), "timeframe": enum("M1", "M5", "M15", "M30", "H1", "H4", "D1"), "direction": enum("buy", "sell"),
-		"volume": num("lots"), "stop_loss": num("price"), "take_profit": num("price"), "signal_id": str()}, "symbol", "timeframe", "direction", "volume", "stop_loss"),
-	"StopLoss":   obj(map[string]any{"stop_loss": num("price")}, "stop_loss"),
-	"Reflection": obj(map[string]any{"session_notes": str()}, "session_notes"),
-	"Validate":   obj(map[string]any{"symbol": str(), "timeframe": str(), "direction": enum("buy", "sell")}, "symbol", "timeframe", "direction"),
-	"Check": obj(map[string]any{"allowed": map[string]any{"type": "boolean"}, "gates": map[string]any{"type": "array", "items": obj(map[string]any{
-		"gate": enum("B", "C", "D", "E", "H", "K"), "passed": map[string]any{"type": "boolean"}, "code": str(), "reason": str()})}}),
-	"Problem": obj(map[string]any{"type": str(), "title": str(), "status": integer(""), "detail": str(), "code": str()}),
+type tradeListParams struct {
+	Status string `query:"status" enum:"pending,open,unknown,closed,rejected,failed"`
+	Limit  int    `query:"limit" doc:"1–500 (default 100)"`
 }
 
-func obj(props map[string]any, required ...string) map[string]any {
-	o := map[string]any{"type": "object", "properties": props}
-	if len(required) > 0 {
-		o["required"] = required
-	}
-	return o
+type signalParams struct {
+	Symbol string `query:"symbol" doc:"e.g. EURUSD"`
+	Live   string `query:"live" enum:"true,false" doc:"false lists expired signals too"`
+	Limit  int    `query:"limit" doc:"1–500 (default 50)"`
 }
-func str() map[string]any                  { return map[string]any{"type": "string"} }
-func num(d string) map[string]any          { return map[string]any{"type": "number", "description": d} }
-func integer(d string) map[string]any      { return map[string]any{"type": "integer", "description": d} }
-func enum(values ...string) map[string]any { return map[string]any{"type": "string", "enum": values} }
 
-var openAPI = func() []byte {
-	paths := map[string]map[string]any{}
-	for _, op := range apiOps {
-		o := map[string]any{"summary": op.summary, "responses": map[string]any{
-			op.status: map[string]any{"description": "OK"},
-			"default": map[string]any{"description": "problem+json (RFC 9457)", "content": map[string]any{"application/problem+json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}},
-		}}
-		if op.path == "/api/v1/trades/check" {
-			o["responses"].(map[string]any)["200"] = map[string]any{"description": "decision", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Check"}}}}
-		}
-		if op.body != "" {
-			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/" + op.body}}}}
-		}
-		if op.path == "/api/v1/trades" && op.method == "post" {
-			o["parameters"] = []any{map[string]any{"name": "Idempotency-Key", "in": "header", "schema": str()}}
-		}
-		if paths[op.path] == nil {
-			paths[op.path] = map[string]any{}
-		}
-		paths[op.path][op.method] = o
-	}
-	doc := map[string]any{
-		"openapi":    "3.1.0",
-		"info":       map[string]any{"title": "Psydge API", "version": "1", "description": "Trading discipline: six gates between the trader and the broker. Errors are application/problem+json with a stable code."},
-		"paths":      paths,
-		"components": map[string]any{"schemas": apiSchemas, "securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}}},
-		"security":   []any{map[string]any{"bearer": []any{}}},
-	}
-	b, err := json.Marshal(doc)
-	if err != nil {
-		panic(err)
-	}
-	return b
-}()
+type candleParams struct {
+	Symbol    string `query:"symbol" required:"true"`
+	Timeframe string `query:"timeframe" required:"true" enum:"M1,M5,M15,M30,H1,H4,D1"`
+	Limit     int    `query:"limit" doc:"1–1000 (default 300)"`
+}
+
+type priceParams struct {
+	Symbols string `query:"symbols" doc:"comma-separated, at most 32: EURUSD,XAUUSD"`
+}
+
+type liveParams struct {
+	Ticket  string `query:"ticket" doc:"from POST /api/v1/ws/ticket, when no Bearer token is sent"`
+	Symbols string `query:"symbols" doc:"comma-separated symbols to subscribe to at once"`
+}
+
+var (
+	getProfileOp   = web.Operation{Summary: "Psydge profile: time zone, subscription tier, whether broker credentials are stored", Responses: web.OK(Profile{})}
+	patchProfileOp = web.Operation{Summary: "Set the time zone", Request: ProfileRequest{}, Responses: web.OK(Profile{})}
+
+	listConnectionsOp  = web.Operation{Summary: "Broker connections, newest first", Responses: web.OK([]Connection{})}
+	createConnectionOp = web.Operation{Summary: "Connect the paper broker (default) or a MetaApi account: your own token, or an account the platform provisioned for you (credentials sealed)",
+		Request: ConnectRequest{}, Responses: map[int]web.Response{
+			http.StatusCreated:    {Body: Connection{}},
+			http.StatusBadGateway: {Description: "the MetaApi account did not answer: the connection is recorded as failed", Body: Connection{}},
+		}, Problems: []int{http.StatusConflict, http.StatusServiceUnavailable}}
+	deleteConnectionOp = web.Operation{Summary: "Disconnect", Responses: web.NoContent(), Problems: []int{http.StatusNotFound}}
+	accountOp          = web.Operation{Summary: "Broker account (balance, equity) and open positions", Responses: web.OK(AccountView{}),
+		Problems: []int{http.StatusConflict, http.StatusBadGateway, http.StatusServiceUnavailable}}
+
+	getConfigOp = web.Operation{Summary: "Your discipline config and the locked rules", Responses: web.OK(ConfigView{})}
+	putConfigOp = web.Operation{Summary: "Tighten your config (partial); loosening any rule is a 422 RULE_LOCKED naming it",
+		Request: configPatchSchema, Responses: web.OK(ConfigView{})}
+	gatesOp = web.Operation{Summary: "Gate status: realised R, open risk, cooldown, blackout, lock, session, live signals",
+		Responses: web.OK(GateStatus{}), Problems: []int{http.StatusServiceUnavailable}}
+	ackOp = web.Operation{Summary: "Acknowledge the L2/L3 overlay", Responses: web.OK(GateStatus{}), Problems: []int{http.StatusServiceUnavailable}}
+
+	checkOp = web.Operation{Summary: "Dry run of the six gates; records nothing", Request: ticketSchema, Responses: web.OK(CheckResult{}),
+		Problems: []int{http.StatusConflict, http.StatusUnprocessableEntity, http.StatusBadGateway, http.StatusServiceUnavailable}}
+	placeOp = web.Operation{Summary: "Place an order through the six gates",
+		Description: "Idempotency-Key honoured: a retry with the same key and body replays the first answer (Idempotent-Replayed: true); " +
+			"the same key with another body is 422 IDEMPOTENCY_KEY_REUSED, one still in flight 409 IDEMPOTENCY_IN_PROGRESS.",
+		Request: ticketSchema, Params: []web.Param{{Name: "Idempotency-Key", In: "header", Description: "at most 200 characters; answers are replayed for 24 h"}},
+		Responses: map[int]web.Response{
+			http.StatusCreated:    {Description: "placed and filled", Body: Trade{}},
+			http.StatusAccepted:   {Description: "the broker's outcome is unknown or not yet recorded; sync settles it", Body: Trade{}},
+			http.StatusForbidden:  {Description: "the gates refused: the gates and the recorded violation", Body: Refusal{}},
+			http.StatusBadGateway: {Description: "the broker rejected the order", Body: Trade{}},
+		}, Problems: []int{http.StatusConflict, http.StatusUnprocessableEntity, http.StatusServiceUnavailable}}
+	listTradesOp = web.Operation{Summary: "Trade history, newest first", Query: tradeListParams{}, Responses: web.OK([]Trade{})}
+	getTradeOp   = web.Operation{Summary: "One trade", Responses: web.OK(Trade{}), Problems: []int{http.StatusNotFound}}
+	closeTradeOp = web.Operation{Summary: "Close at the broker; books R, session R and the cooldown after a loss", Responses: web.OK(Trade{}),
+		Problems: []int{http.StatusNotFound, http.StatusConflict, http.StatusBadGateway, http.StatusServiceUnavailable}}
+	modifyTradeOp = web.Operation{Summary: "Move the stop-loss (towards entry only; widening is refused and recorded as STOP_WIDENED, 403)",
+		Request: stopLossSchema, Responses: web.OK(Trade{}),
+		Problems: []int{http.StatusForbidden, http.StatusNotFound, http.StatusConflict, http.StatusBadGateway, http.StatusServiceUnavailable}}
+
+	violationsOp     = web.Operation{Summary: "Violations with level (L1–L4) and gate-state snapshot, newest first", Query: listParams{}, Responses: web.OK([]ViolationRow{})}
+	scoresOp         = web.Operation{Summary: "Daily discipline scores with the metric breakdown", Query: listParams{}, Responses: web.OK([]ScoreRow{})}
+	todayScoreOp     = web.Operation{Summary: "The running score of the current trading day", Responses: web.OK(ScoreRow{})}
+	reflectionsOp    = web.Operation{Summary: "Session journal entries", Query: listParams{}, Responses: web.OK([]Reflection{})}
+	createReflectOp  = web.Operation{Summary: "Write a session journal entry", Request: ReflectionRequest{}, Responses: web.Created(Reflection{})}
+	patternsOp       = web.Operation{Summary: "Detected behavioural patterns with trend", Responses: web.OK([]PatternRow{})}
+	strategiesOp     = web.Operation{Summary: "The Vista strategies", Responses: web.OK([]Strategy{})}
+	signalsOp        = web.Operation{Summary: "GO signals you see, newest first", Query: signalParams{}, Responses: web.OK([]SignalRow{})}
+	validateSignalOp = web.Operation{Summary: "Pre-entry validator: approve (a GO signal for you, 201) or stand down (200)", Request: ValidateRequest{},
+		Responses: map[int]web.Response{http.StatusOK: {Description: "stand down", Body: Verdict{}}, http.StatusCreated: {Description: "approved: the GO signal issued", Body: Verdict{}}}}
+	candlesOp = web.Operation{Summary: "Lightweight Charts bars, ascending, time in UTC seconds", Query: candleParams{}, Responses: web.OK([]market.Bar{}),
+		Problems: []int{http.StatusUnprocessableEntity, http.StatusBadGateway}}
+	pricesOp = web.Operation{Summary: "Latest quotes, 5 s old at most", Query: priceParams{}, Responses: web.OK(map[string]json.RawMessage{})}
+
+	wsTicketOp = web.Operation{Summary: "A single-use 60 s ticket for the live channel (?ticket=), tied to this session", Responses: web.Created(LiveTicket{})}
+	liveOp     = web.Operation{Summary: "Live channel (WebSocket upgrade): prices, positions, gate, violations, AI messages",
+		Description: "Authenticate with a Bearer token or ?ticket=; at most 5 connections per user (429 TOO_MANY_CONNECTIONS).",
+		Auth:        web.AuthBearer | web.AuthNone, Query: liveParams{},
+		Responses: map[int]web.Response{http.StatusSwitchingProtocols: {Description: "the WebSocket is open"}}, Problems: []int{http.StatusTooManyRequests}}
+)

@@ -10,43 +10,64 @@ import (
 )
 
 // Web is the route table: every route of the module's web surface is listed here and nowhere
-// else. Every /api/v1 error goes through problems (errors.go).
+// else. The API is mounted and documented in one call per route (web.API; the descriptions are
+// in openapi.go), and every /api/v1 error goes through problems (errors.go).
 func (m *Module) Web(e *echo.Echo) {
 	e.GET("/", m.landing)
-	auth.Routes(e.Group("/api/v1/auth"), m.d.Accounts, nil)
-	e.GET("/api/openapi.json", func(c echo.Context) error { return c.JSONBlob(http.StatusOK, openAPI) })
-	g := e.Group("/api/v1", auth.RequireUser, m.problems)
-	g.GET("/profile", m.getProfile)
-	g.PATCH("/profile", m.patchProfile)
-	g.GET("/broker-connections", m.listConnections)
-	g.POST("/broker-connections", m.createConnection)
-	g.DELETE("/broker-connections/:id", m.deleteConnection)
-	g.GET("/account", m.getAccount)
-	g.GET("/discipline-config", m.getConfig)
-	g.PUT("/discipline-config", m.putConfig)
-	g.GET("/gates", m.getGates)
-	g.POST("/gates/ack", m.ackGates)
-	g.POST("/trades/check", m.checkTrade)
-	g.POST("/trades", m.placeTrade)
-	g.GET("/trades", m.listTradesH)
-	g.GET("/trades/:id", m.getTrade)
-	g.POST("/trades/:id/close", m.closeTrade)
-	g.PATCH("/trades/:id", m.modifyTrade)
-	g.GET("/violations", m.listViolations)
-	g.GET("/scores", m.listScores)
-	g.GET("/scores/today", m.todayScore)
-	g.GET("/reflections", m.listReflections)
-	g.POST("/reflections", m.createReflection)
-	g.GET("/patterns", m.listPatterns)
-	g.GET("/strategies", m.listStrategies)
-	g.GET("/signals", m.listSignals)
-	g.POST("/signals/validate", m.validateSignal)
-	g.GET("/candles", m.candles)
-	g.GET("/prices", m.prices)
-	g.POST("/ws/ticket", m.wsTicket)
+
+	api := newAPI(m.d.Accounts.CookieName())
+	// The account endpoints come from the platform, mounted and documented by it.
+	auth.MountAPI(api.On(e.Group("/api/v1/auth"), "account"), m.d.Accounts, auth.RouteSet{PasswordSignIn: true})
+
+	v1 := e.Group("/api/v1", auth.RequireUser, m.problems)
+	me := api.On(v1, "profile")
+	me.GET("/profile", m.getProfile, getProfileOp)
+	me.PATCH("/profile", m.patchProfile, patchProfileOp)
+
+	brokers := api.On(v1, "broker")
+	brokers.GET("/broker-connections", m.listConnections, listConnectionsOp)
+	brokers.POST("/broker-connections", m.createConnection, createConnectionOp)
+	brokers.DELETE("/broker-connections/:id", m.deleteConnection, deleteConnectionOp)
+	brokers.GET("/account", m.getAccount, accountOp)
+
+	rules := api.On(v1, "discipline")
+	rules.GET("/discipline-config", m.getConfig, getConfigOp)
+	rules.PUT("/discipline-config", m.putConfig, putConfigOp)
+	rules.GET("/gates", m.getGates, gatesOp)
+	rules.POST("/gates/ack", m.ackGates, ackOp)
+
+	trades := api.On(v1, "trades")
+	trades.POST("/trades/check", m.checkTrade, checkOp)
+	trades.POST("/trades", m.placeTrade, placeOp)
+	trades.GET("/trades", m.listTradesH, listTradesOp)
+	trades.GET("/trades/:id", m.getTrade, getTradeOp)
+	trades.POST("/trades/:id/close", m.closeTrade, closeTradeOp)
+	trades.PATCH("/trades/:id", m.modifyTrade, modifyTradeOp)
+
+	history := api.On(v1, "history")
+	history.GET("/violations", m.listViolations, violationsOp)
+	history.GET("/scores", m.listScores, scoresOp)
+	history.GET("/scores/today", m.todayScore, todayScoreOp)
+	history.GET("/reflections", m.listReflections, reflectionsOp)
+	history.POST("/reflections", m.createReflection, createReflectOp)
+	history.GET("/patterns", m.listPatterns, patternsOp)
+
+	signals := api.On(v1, "signals")
+	signals.GET("/strategies", m.listStrategies, strategiesOp)
+	signals.GET("/signals", m.listSignals, signalsOp)
+	signals.POST("/signals/validate", m.validateSignal, validateSignalOp)
+
+	mkt := api.On(v1, "market")
+	mkt.GET("/candles", m.candles, candlesOp)
+	mkt.GET("/prices", m.prices, pricesOp)
+
+	live := api.On(v1, "live")
+	live.POST("/ws/ticket", m.wsTicket, wsTicketOp)
 	// The all-in-one development process has one listener for the web surface only, so the
 	// live channel is mounted here too; production serves it on the ws surface (8013).
-	e.GET("/ws", m.serveWS)
+	api.On(e, "live").GET("/ws", m.serveWS, liveOp)
+
+	api.Mount(e, "/api") // /api/openapi.json (as before) and the viewer at /api/docs
 }
 
 // Surface serves the live channel on the ws surface.
