@@ -58,7 +58,9 @@ func PublishPrice(ctx context.Context, kv *cache.Keyspace, symbol string, data a
 	return kv.Publish(ctx, ChannelPrices, symbol+"\n"+string(Encode("price", data)))
 }
 
-// Config configures a Hub.
+// Config configures a Hub. The hub's times (frame rate buckets, stuck writers) are the wall clock on purpose: they pace
+// sockets and goroutines against real tickers and decide no rule, so no injected clock reaches
+// here.
 type Config struct {
 	KV  *cache.Keyspace
 	Log *slog.Logger
