@@ -68,3 +68,21 @@ type Connection struct {
 	CreatedAt     time.Time  `bun:"created_at" json:"created_at"`
 	UpdatedAt     time.Time  `bun:"updated_at" json:"updated_at"`
 }
+
+// connectedOf lists every connected account of one broker kind (every user's: the sweep).
+func connectedOf(ctx context.Context, db bun.IDB, kind string) ([]Connection, error) {
+	var conns []Connection
+	err := db.NewSelect().Model(&conns).Where("connection_status = 'connected'").Where("broker = ?", kind).Order("id").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("psydge: sweep %s connections: %w", kind, err)
+	}
+	return conns, nil
+}
+
+// markSynced records when a connection was last synced.
+func markSynced(ctx context.Context, db bun.IDB, id int64, at time.Time) error {
+	if _, err := db.NewUpdate().Model((*Connection)(nil)).Set("last_sync_at = ?", at).Where("id = ?", id).Exec(ctx); err != nil {
+		return fmt.Errorf("psydge: mark sync of connection %d: %w", id, err)
+	}
+	return nil
+}

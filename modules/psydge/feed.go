@@ -107,8 +107,8 @@ func (m *Module) storeVistaSignal(ctx context.Context, s vista.Signal) (*SignalR
 		Entry: s.Entry, Stop: s.Stop, Target: s.Target, RMultiple: s.RMultiple, Indicators: ind,
 		IssuedAt: s.GeneratedAt, ValidUntil: s.ValidUntil, CreatedAt: m.d.Clock.Now(),
 	}
-	if _, err := m.d.DB.NewInsert().Model(row).On("CONFLICT (id) DO NOTHING").Exec(ctx); err != nil {
-		return nil, fmt.Errorf("psydge: store signal %s: %w", row.ID, err)
+	if err := insertSignalOnce(ctx, m.d.DB, row); err != nil {
+		return nil, err
 	}
 	m.signalsChanged(ctx)
 	_ = m.d.KV.Publish(ctx, live.ChannelPrices, row.Symbol+"\n"+string(live.Encode("signal", row)))

@@ -137,3 +137,65 @@ type PatternRow struct {
 	Trend         string    `bun:"trend" json:"trend"`
 	UpdatedAt     time.Time `bun:"updated_at" json:"updated_at"`
 }
+
+// usersToScore lists the users with a trading day to score between start and end: a live
+// connection, a trade open during it, or a violation in it.
+func usersToScore(ctx context.Context, db bun.IDB, start, end time.Time) ([]int64, error) {
+	var users []int64
+	err := db.NewRaw(`SELECT user_id FROM broker_connections WHERE connection_status <> 'disconnected'
+		UNION SELECT user_id FROM trades WHERE opened_at < ? AND (closed_at IS NULL OR closed_at >= ?)
+		UNION SELECT user_id FROM violations WHERE created_at >= ? AND created_at < ?`, end, start, start, end).Scan(ctx, &users)
+	if err != nil {
+		return nil, fmt.Errorf("psydge: users to score: %w", err)
+	}
+	return users, nil
+}
+
+// activeUsers lists every user not disabled.
+func activeUsers(ctx context.Context, db bun.IDB) ([]int64, error) {
+	var users []int64
+	if err := db.NewRaw("SELECT id FROM users WHERE disabled_at IS NULL").Scan(ctx, &users); err != nil {
+		return nil, fmt.Errorf("psydge: active users: %w", err)
+	}
+	return users, nil
+}
+
+func upsertScore(ctx context.Context, db bun.IDB, row *ScoreRow) error {
+	_, err := db.NewInsert().Model(row).On("CONFLICT (user_id, date) DO UPDATE").
+		Set("score = EXCLUDED.score, metric_breakdown = EXCLUDED.metric_breakdown, created_at = EXCLUDED.created_at").Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("psydge: store score of user %d: %w", row.UserID, err)
+	}
+	return nil
+}
+
+// scoresBetween lists the user's scores from one date to another, both included.
+func scoresBetween(ctx context.Context, db bun.IDB, userID int64, from, to time.Time) ([]ScoreRow, error) {
+	var scores []ScoreRow
+	if err := db.NewSelect().Model(&scores).Where("user_id = ?", userID).Where("date >= ? AND date <= ?", from, to).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("psydge: scores of user %d: %w", userID, err)
+	}
+	return scores, nil
+}
+
+func upsertPattern(ctx context.Context, db bun.IDB, row *PatternRow) error {
+	_, err := db.NewInsert().Model(row).On("CONFLICT (user_id, pattern_type) DO UPDATE").
+		Set("occurrence_count = EXCLUDED.occurrence_count, recent_count = EXCLUDED.recent_count, prior_count = EXCLUDED.prior_count").
+		Set("last_instance = EXCLUDED.last_instance, trend = EXCLUDED.trend, updated_at = EXCLUDED.updated_at").Exec(ctx)
+	return err
+}
+
+// patternsSince lists the user's patterns seen since from, most frequent first.
+func patternsSince(ctx context.Context, db bun.IDB, userID int64, from time.Time) ([]PatternRow, error) {
+	var pats []PatternRow
+	if err := db.NewSelect().Model(&pats).Where("user_id = ?", userID).Where("last_instance >= ?", from).Order("occurrence_count DESC").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("psydge: patterns of user %d: %w", userID, err)
+	}
+	return pats, nil
+}
+
+// insertAIInteractionOnce stores row unless its unique key (a weekly report's week) exists.
+func insertAIInteractionOnce(ctx context.Context, db bun.IDB, row *AIInteraction) error {
+	_, err := db.NewInsert().Model(row).On("CONFLICT DO NOTHING").Exec(ctx)
+	return err
+}

@@ -1,7 +1,9 @@
 package psydge
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/alorig/alorig/modules/psydge/discipline"
@@ -30,4 +32,12 @@ type SignalRow struct {
 func (s *SignalRow) engine() discipline.Signal {
 	dir, _ := discipline.ParseDirection(s.Direction)
 	return discipline.Signal{ID: s.ID, Source: s.Source, Symbol: s.Symbol, Timeframe: discipline.Timeframe(s.Timeframe), Direction: dir, IssuedAt: s.IssuedAt}
+}
+
+// insertSignalOnce stores a Vista signal unless one with its id exists.
+func insertSignalOnce(ctx context.Context, db bun.IDB, row *SignalRow) error {
+	if _, err := db.NewInsert().Model(row).On("CONFLICT (id) DO NOTHING").Exec(ctx); err != nil {
+		return fmt.Errorf("psydge: store signal %s: %w", row.ID, err)
+	}
+	return nil
 }

@@ -34,10 +34,9 @@ type SweepStats struct {
 // 5 s (leader-enqueued, unique per period) runs one sweep that fans out over a bounded pool.
 func (m *Module) Sweep(ctx context.Context, kind string) (SweepStats, error) {
 	start := time.Now() // a stopwatch for SweepStats.Took (wall time spent), not a rule: the clock is not injected here
-	var conns []Connection
-	err := m.d.DB.NewSelect().Model(&conns).Where("connection_status = 'connected'").Where("broker = ?", kind).Order("id").Scan(ctx)
+	conns, err := connectedOf(ctx, m.d.DB, kind)
 	if err != nil {
-		return SweepStats{}, fmt.Errorf("psydge: sweep %s connections: %w", kind, err)
+		return SweepStats{}, err
 	}
 	conc := max(1, m.d.Config.Psydge.SyncConcurrency)
 	sem := make(chan struct{}, conc)
@@ -121,9 +120,8 @@ func (m *Module) SyncAccount(ctx context.Context, c *Connection) error {
 	if err := m.checkExternal(ctx, c.UserID, positions); err != nil {
 		return err
 	}
-	_, err = m.d.DB.NewUpdate().Model((*Connection)(nil)).Set("last_sync_at = ?", now).Where("id = ?", c.ID).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("psydge: mark sync of connection %d: %w", c.ID, err)
+	if err := markSynced(ctx, m.d.DB, c.ID, now); err != nil {
+		return err
 	}
 	m.pushUser(ctx, c.UserID, "positions", map[string]any{"account": acct, "positions": positions})
 	return nil
