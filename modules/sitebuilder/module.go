@@ -4,7 +4,8 @@
 // landing page; the editor follows in its own issue.
 //
 // It is the reference layout of a module (docs/platform.md, "The shape"): this file builds the
-// module and says what it registers; routes.go is the route table; site_handlers.go and
+// module and says what it registers; routes.go is the route table (with the API document);
+// hosts.go tells the module's own hosts from published sites'; site_handlers.go and
 // landing_handlers.go parse and answer; site_service.go holds the use cases; site_store.go and
 // page_store.go are the queries; errors.go maps domain errors to answers; seed.go is the demo
 // data.
