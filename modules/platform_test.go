@@ -26,6 +26,12 @@ func TestHostDispatch(t *testing.T) {
 			rows = append(rows, testkit.Scenario{Host: host, Path: "/", Status: http.StatusOK,
 				Contains: []string{"<!doctype html>", "Alorig · " + m.Name}})
 		}
+		// Every module documents its API on its own hosts (docs/platform.md, "API documents").
+		rows = append(rows,
+			testkit.Scenario{Name: m.Name + " API document", Host: m.Name + ".localhost", Path: "/api/openapi.json", Status: http.StatusOK,
+				Contains: []string{`"openapi":"3.1.0"`, `"/api/v1/auth/me"`}},
+			testkit.Scenario{Name: m.Name + " API viewer", Host: m.Name + ".localhost", Path: "/api/docs", Status: http.StatusOK,
+				Contains: []string{"<!doctype html>", "/api/openapi.json"}})
 	}
 	rows = append(rows,
 		testkit.Scenario{Name: "port and upper case", Host: "ASMS.Alorig.COM:8080", Path: "/", Status: 200, Contains: []string{"Alorig · asms"}},
