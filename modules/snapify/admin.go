@@ -19,16 +19,6 @@ const permAdmin auth.Permission = "snapify:admin"
 // adminPolicy: only users.role = 'admin' reach the admin API.
 var adminPolicy = auth.Policy{"admin": {permAdmin}}
 
-func (m *Module) adminRoutes(g *echo.Group) {
-	g.GET("/stores", m.adminListStores)
-	g.POST("/stores/:store_id/verify", m.adminVerify)
-	g.POST("/stores/:store_id/suspend", m.adminSuspend)
-	g.POST("/stores/:store_id/unsuspend", m.adminUnsuspend)
-	g.POST("/stores/:store_id/plan", m.adminPlan)
-	g.POST("/products/:product_id/moderate", m.adminModerate)
-	g.GET("/metrics", m.adminMetrics)
-}
-
 func (m *Module) adminListStores(c echo.Context) error {
 	var out []Store
 	q := m.d.DB.NewSelect().Model(&out).Order("id").Limit(100).Offset((pageParam(c) - 1) * 100)
@@ -47,7 +37,7 @@ func (m *Module) adminListStores(c echo.Context) error {
 	if out == nil {
 		out = []Store{}
 	}
-	return c.JSON(http.StatusOK, map[string]any{"stores": out})
+	return c.JSON(http.StatusOK, storeList{Stores: out})
 }
 
 // adminStoreChange updates one store and drops its cached pages in the same transaction.
@@ -83,9 +73,7 @@ func (m *Module) adminStoreChange(c echo.Context, set func(q *bun.UpdateQuery) *
 }
 
 func (m *Module) adminVerify(c echo.Context) error {
-	var req struct {
-		Verified *bool `json:"verified"`
-	}
+	var req verifyStoreRequest
 	if err := web.BindJSON(c, &req); err != nil {
 		return err
 	}
@@ -97,9 +85,7 @@ func (m *Module) adminVerify(c echo.Context) error {
 }
 
 func (m *Module) adminSuspend(c echo.Context) error {
-	var req struct {
-		Reason string `json:"reason"`
-	}
+	var req suspendRequest
 	if err := web.BindJSON(c, &req); err != nil {
 		return err
 	}
@@ -151,10 +137,7 @@ func (m *Module) adminModerate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var req struct {
-		Status string `json:"status"`
-		Note   string `json:"note"`
-	}
+	var req moderateRequest
 	if err := web.BindJSON(c, &req); err != nil {
 		return err
 	}

@@ -21,45 +21,6 @@ import (
 	"github.com/uptrace/bun"
 )
 
-func (m *Module) apiRoutes(e *echo.Echo) {
-	e.GET("/api/openapi.json", func(c echo.Context) error {
-		c.Response().Header().Set("Cache-Control", "public, max-age=300")
-		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, openapiDoc)
-	})
-	// Sellers sign in with a WhatsApp code only (signin.go): no email, password or anonymous
-	// sign-up, which would let accounts exist without a verified number behind them.
-	auth.Mount(e.Group("/api/v1/auth"), m.d.Accounts, auth.RouteSet{})
-	m.signInRoutes(e.Group("/api/v1/seller/login"))
-
-	g := e.Group("/api/v1/stores", auth.RequireUser)
-	g.GET("", m.apiMyStores)
-	g.POST("", m.apiCreateStore)
-	s := g.Group("/:store")
-	s.GET("", m.withStore(m.apiGetStore))
-	s.PATCH("/settings", m.withStore(m.apiSettings))
-	s.POST("/domain/verify", m.withStore(m.apiVerifyDomain))
-	s.GET("/subscription", m.withStore(m.apiGetSubscription))
-	s.PUT("/subscription", m.withStore(m.apiSetSubscription))
-	s.GET("/products", m.withStore(m.apiListProducts))
-	s.POST("/products", m.withStore(m.apiCreateProduct))
-	s.GET("/products/:product_id", m.withStore(m.apiGetProduct))
-	s.PATCH("/products/:product_id", m.withStore(m.apiUpdateProduct))
-	s.DELETE("/products/:product_id", m.withStore(m.apiDeleteProduct))
-	s.GET("/categories", m.withStore(m.apiListCategories))
-	s.POST("/categories", m.withStore(m.apiSaveCategory))
-	s.PATCH("/categories/:category_id", m.withStore(m.apiSaveCategory))
-	s.DELETE("/categories/:category_id", m.withStore(m.apiDeleteCategory))
-	s.GET("/orders", m.withStore(m.apiListOrders))
-	s.GET("/orders/:order_id", m.withStore(m.apiGetOrder))
-	s.POST("/orders/:order_id/status", m.withStore(m.apiOrderStatus))
-	s.GET("/analytics", m.withStore(m.apiAnalytics))
-	// Phone photos exceed the platform's 1 MiB default; media.ReadUpload enforces its own 8 MB
-	// limit, and the multipart envelope needs a little more.
-	s.POST("/images", m.withStore(m.apiUploadImage), web.AllowBody(media.DefaultLimits.MaxBytes+1<<20))
-
-	m.adminRoutes(e.Group("/api/v1/admin", adminPolicy.Require(permAdmin)))
-}
-
 type storeHandler func(c echo.Context, s *Store) error
 
 // withStore resolves /:store among the caller's own stores. Anyone else's store answers 404,
@@ -104,27 +65,27 @@ func (m *Module) apiMyStores(c echo.Context) error {
 	if out == nil {
 		out = []Store{}
 	}
-	return c.JSON(http.StatusOK, map[string]any{"stores": out})
+	return c.JSON(http.StatusOK, storeList{Stores: out})
 }
 
 // StoreInput is a store's settings as the seller sends them; nil fields stay as they are.
 type StoreInput struct {
 	Slug             *string  `json:"slug,omitempty"`
-	Name             *string  `json:"name"`
-	Tagline          *string  `json:"tagline"`
-	About            *string  `json:"about"`
-	City             *string  `json:"city"`
-	Region           *string  `json:"region"`
-	Address          *string  `json:"address"`
-	Category         *string  `json:"category"`
-	Theme            *string  `json:"theme"`
-	Lang             *string  `json:"lang"`
-	WhatsAppPhone    *string  `json:"whatsapp_phone"`
-	DeliveryNote     *string  `json:"delivery_note"`
-	DeliveryFeePaisa *int64   `json:"delivery_fee_paisa"`
-	CustomDomain     *string  `json:"custom_domain"`
-	Logo             *Picture `json:"logo"`
-	Banner           *Picture `json:"banner"`
+	Name             *string  `json:"name,omitempty"`
+	Tagline          *string  `json:"tagline,omitempty"`
+	About            *string  `json:"about,omitempty"`
+	City             *string  `json:"city,omitempty"`
+	Region           *string  `json:"region,omitempty"`
+	Address          *string  `json:"address,omitempty"`
+	Category         *string  `json:"category,omitempty"`
+	Theme            *string  `json:"theme,omitempty"`
+	Lang             *string  `json:"lang,omitempty"`
+	WhatsAppPhone    *string  `json:"whatsapp_phone,omitempty"`
+	DeliveryNote     *string  `json:"delivery_note,omitempty"`
+	DeliveryFeePaisa *int64   `json:"delivery_fee_paisa,omitempty"`
+	CustomDomain     *string  `json:"custom_domain,omitempty"`
+	Logo             *Picture `json:"logo,omitempty"`
+	Banner           *Picture `json:"banner,omitempty"`
 
 	creating bool
 	phone    rules.Phone
@@ -352,15 +313,16 @@ func (m *Module) apiGetSubscription(c echo.Context, s *Store) error {
 	if err != nil {
 		return apiError(err, "subscription")
 	}
-	return c.JSON(http.StatusOK, map[string]any{"subscription": sub, "product_count": s.ProductCount,
-		"product_limit": productLimit(s.Tier)})
+	return c.JSON(http.StatusOK, subscriptionAnswer{Subscription: sub, ProductCount: s.ProductCount, ProductLimit: productLimit(s.Tier)})
 }
 
-func productLimit(tier string) any {
+// productLimit is how many products a store of tier may list; nil is no limit.
+func productLimit(tier string) *int {
 	if tier == "pro" {
 		return nil
 	}
-	return FreeProductLimit
+	limit := FreeProductLimit
+	return &limit
 }
 
 // ProPricePaisa is the Pro plan's monthly price.
@@ -441,7 +403,7 @@ func (m *Module) apiListProducts(c echo.Context, s *Store) error {
 	if ps == nil {
 		ps = []Product{}
 	}
-	return c.JSON(http.StatusOK, map[string]any{"products": ps, "total": total, "page": page})
+	return c.JSON(http.StatusOK, productPage{Products: ps, Total: total, Page: page})
 }
 
 func (m *Module) apiCreateProduct(c echo.Context, s *Store) error {
@@ -503,7 +465,7 @@ func (m *Module) apiListCategories(c echo.Context, s *Store) error {
 	if cats == nil {
 		cats = []Category{}
 	}
-	return c.JSON(http.StatusOK, map[string]any{"categories": cats})
+	return c.JSON(http.StatusOK, categoryList{Categories: cats})
 }
 
 func (m *Module) apiSaveCategory(c echo.Context, s *Store) error {
@@ -555,7 +517,7 @@ func (m *Module) apiListOrders(c echo.Context, s *Store) error {
 	if os == nil {
 		os = []Order{}
 	}
-	return c.JSON(http.StatusOK, map[string]any{"orders": os, "total": total, "page": page})
+	return c.JSON(http.StatusOK, orderPage{Orders: os, Total: total, Page: page})
 }
 
 func (m *Module) apiGetOrder(c echo.Context, s *Store) error {
@@ -567,7 +529,7 @@ func (m *Module) apiGetOrder(c echo.Context, s *Store) error {
 	if err != nil {
 		return apiError(err, "order")
 	}
-	return c.JSON(http.StatusOK, map[string]any{"order": o, "next": o.Status.Next()})
+	return c.JSON(http.StatusOK, orderAnswer{Order: o, Next: o.Status.Next()})
 }
 
 func (m *Module) apiOrderStatus(c echo.Context, s *Store) error {
@@ -575,10 +537,7 @@ func (m *Module) apiOrderStatus(c echo.Context, s *Store) error {
 	if err != nil {
 		return err
 	}
-	var req struct {
-		Status         string `json:"status"`
-		TrackingNumber string `json:"tracking_number,omitempty"`
-	}
+	var req orderStatusRequest
 	if err := web.BindJSON(c, &req); err != nil {
 		return err
 	}
@@ -589,7 +548,7 @@ func (m *Module) apiOrderStatus(c echo.Context, s *Store) error {
 	if err != nil {
 		return apiError(err, "order")
 	}
-	return c.JSON(http.StatusOK, map[string]any{"order": o, "next": o.Status.Next()})
+	return c.JSON(http.StatusOK, orderAnswer{Order: o, Next: o.Status.Next()})
 }
 
 // Analytics summarises the last days days of a store (analytics_store.go reads it).
@@ -650,7 +609,7 @@ func (m *Module) apiUploadImage(c echo.Context, s *Store) error {
 	}
 	pic := Picture{Stored: stored, Alt: strings.TrimSpace(c.QueryParam("alt"))}
 	st := site{origin: m.platformOrigin(c)}
-	return c.JSON(http.StatusCreated, map[string]any{"picture": pic, "preview": m.image(pic, st)})
+	return c.JSON(http.StatusCreated, uploaded{Picture: pic, Preview: m.image(pic, st)})
 }
 
 func uploadProblem(err error) error {

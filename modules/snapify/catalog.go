@@ -23,19 +23,19 @@ var ErrProductLimit = fmt.Errorf("snapify: the Free plan allows %d products; upg
 
 // ProductInput is a product as the seller sends it; nil fields are left unchanged on update.
 type ProductInput struct {
-	Title          *string    `json:"title"`
-	Slug           *string    `json:"slug"`
-	Description    *string    `json:"description"`
-	PricePaisa     *int64     `json:"price_paisa"`
-	CompareAtPaisa *int64     `json:"compare_at_paisa"`
-	CategoryID     *int64     `json:"category_id"` // 0 removes the category
-	Images         *[]Picture `json:"images"`
-	Variants       *[]Variant `json:"variants"`
-	Stock          *int       `json:"stock"` // -1 stops counting stock
-	SKU            *string    `json:"sku"`
-	SEOTitle       *string    `json:"seo_title"`
-	SEODescription *string    `json:"seo_description"`
-	Status         *string    `json:"status"` // active or hidden
+	Title          *string    `json:"title,omitempty"`
+	Slug           *string    `json:"slug,omitempty"`
+	Description    *string    `json:"description,omitempty"`
+	PricePaisa     *int64     `json:"price_paisa,omitempty"`
+	CompareAtPaisa *int64     `json:"compare_at_paisa,omitempty"`
+	CategoryID     *int64     `json:"category_id,omitempty"` // 0 removes the category
+	Images         *[]Picture `json:"images,omitempty"`
+	Variants       *[]Variant `json:"variants,omitempty"`
+	Stock          *int       `json:"stock,omitempty"` // -1 stops counting stock
+	SKU            *string    `json:"sku,omitempty"`
+	SEOTitle       *string    `json:"seo_title,omitempty"`
+	SEODescription *string    `json:"seo_description,omitempty"`
+	Status         *string    `json:"status,omitempty"` // active or hidden
 
 	creating bool
 }
@@ -296,10 +296,10 @@ func (m *Module) DeleteProduct(ctx context.Context, s *Store, id int64) error {
 
 // CategoryInput is a category as the seller sends it.
 type CategoryInput struct {
-	Name     *string `json:"name"`
-	Slug     *string `json:"slug"`
-	Intro    *string `json:"intro"`
-	Position *int    `json:"position"`
+	Name     *string `json:"name,omitempty"`
+	Slug     *string `json:"slug,omitempty"`
+	Intro    *string `json:"intro,omitempty"`
+	Position *int    `json:"position,omitempty"`
 
 	creating bool
 }

@@ -69,12 +69,7 @@ func (s *Store) releaseDomain() {
 // MarshalJSON adds the domain claim's state and, while it is pending, the DNS record that
 // proves it, so the seller sees what to publish.
 func (s Store) MarshalJSON() ([]byte, error) {
-	type plain Store
-	out := struct {
-		plain
-		DomainStatus string        `json:"domain_status,omitempty"`
-		DomainRecord *domainRecord `json:"domain_verification,omitempty"`
-	}{plain: plain(s)}
+	out := StoreJSON{storeColumns: storeColumns(s)}
 	if s.CustomDomain != nil {
 		out.DomainStatus = "pending"
 		if s.DomainVerifiedAt != nil {
@@ -85,6 +80,17 @@ func (s Store) MarshalJSON() ([]byte, error) {
 	}
 	return json.Marshal(out)
 }
+
+// StoreJSON is a Store as the API writes it (Store.MarshalJSON builds it); the OpenAPI
+// document describes stores with it.
+type StoreJSON struct {
+	storeColumns
+	DomainStatus string        `json:"domain_status,omitempty" enum:"pending,verified"`
+	DomainRecord *domainRecord `json:"domain_verification,omitempty" doc:"the TXT record that proves a pending claim"`
+}
+
+// storeColumns is Store without its MarshalJSON, so StoreJSON does not call itself.
+type storeColumns Store
 
 // Subscription is a store's plan.
 type Subscription struct {

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"strings"
 	"time"
 
@@ -22,7 +21,6 @@ import (
 	"github.com/alorig/alorig/shared/platform"
 	"github.com/alorig/alorig/shared/storage"
 	"github.com/alorig/alorig/shared/web"
-	"github.com/labstack/echo/v4"
 )
 
 // Module is Snapify.
@@ -130,19 +128,4 @@ func (m *Module) forgetDomain(ctx context.Context, host string) error {
 	}
 	_, err := m.d.KV.Del(ctx, "domain:"+host)
 	return err
-}
-
-func (m *Module) Web(e *echo.Echo) {
-	m.apiRoutes(e)
-	if l, ok := m.files.(*storage.Local); ok {
-		h := http.StripPrefix("/media", l.Handler())
-		e.GET("/media/*", func(c echo.Context) error {
-			c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-			h.ServeHTTP(c.Response(), c.Request())
-			return nil
-		})
-	}
-	e.GET("/*", m.buyerGET)
-	e.HEAD("/*", m.buyerGET)
-	e.POST("/*", m.buyerPOST)
 }

@@ -1,42 +1,44 @@
 package snapify_test
 
 import (
-	"encoding/json"
-	"regexp"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/alorig/alorig/shared/web/openapitest"
 	"github.com/labstack/echo/v4"
 	"github.com/stretchr/testify/require"
 )
 
-// TestOpenAPIListsEverySellerAndAdminRoute keeps the document the PWA and admin SPA are built
-// from in step with the routes.
-func TestOpenAPIListsEverySellerAndAdminRoute(t *testing.T) {
+// TestOpenAPIMatchesRoutes keeps the document the seller app and admin dashboard are built from
+// in step with the routes: every route the module mounts is in the document at
+// /api/openapi.json, every documented operation is routed, and kin-openapi validates it.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
 	t.Parallel()
 	env, m := start(t)
-	_, body := env.Do("GET", host, "/api/openapi.json", nil, "")
-	var doc struct {
-		OpenAPI string                    `json:"openapi"`
-		Paths   map[string]map[string]any `json:"paths"`
-	}
-	require.NoError(t, json.Unmarshal([]byte(body), &doc))
-	require.Equal(t, "3.1.0", doc.OpenAPI)
 	e := echo.New()
 	m.Web(e)
-	param := regexp.MustCompile(`:([a-z_]+)`)
-	n := 0
-	for _, r := range e.Routes() {
-		// Groups with middleware add catch-alls (echo's NotFoundHandler on /prefix and /prefix/*).
-		if !strings.HasPrefix(r.Path, "/api/v1/") || strings.HasPrefix(r.Path, "/api/v1/auth") ||
-			strings.Contains(r.Path, "*") || strings.Contains(r.Name, "labstack/echo") {
-			continue
-		}
-		path := param.ReplaceAllString(r.Path, "{$1}")
-		ops, ok := doc.Paths[path]
-		require.True(t, ok, "openapi.json lacks %s", path)
-		require.Contains(t, ops, strings.ToLower(r.Method), "openapi.json lacks %s %s", r.Method, path)
-		n++
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/openapi.json", nil))
+	require.Equal(t, http.StatusOK, rec.Code)
+	// HTML, not API: uploaded pictures, and the buyer's store pages, hubs, search, sitemaps and
+	// order form, which are the catch-alls GET, HEAD and POST /* (Check leaves wildcard routes
+	// out by itself; a Skip("/*") would be the prefix "/" and skip every route).
+	openapitest.Check(t, e, rec.Body.Bytes(), openapitest.Skip("/media/*"))
+	require.Greater(t, len(e.Routes()), 40)
+
+	doc := rec.Body.String()
+	for _, want := range []string{`"/api/v1/stores/{store}/products/{product_id}"`, `"/api/v1/admin/metrics"`,
+		`"/api/v1/seller/login/verify"`, `"/api/v1/auth/sessions"`, `"domain_verification"`} {
+		require.Contains(t, doc, want)
 	}
-	require.Greater(t, n, 25)
+	// Served to clients where it always was, with the viewer next to it.
+	res, body := env.Do("GET", host, "/api/openapi.json", nil, "")
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.True(t, strings.HasPrefix(body, "{"), body)
+	require.Contains(t, body, `"openapi":"3.1.0"`)
+	res, body = env.Do("GET", host, "/api/docs", nil, "")
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Contains(t, body, "/api/v1/stores/{store}/images")
 }

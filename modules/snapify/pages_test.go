@@ -53,7 +53,7 @@ func TestSeededStoreServesEveryPageType(t *testing.T) {
 		{Name: "sitemap index", Host: host, Path: "/sitemap.xml", Status: 200, Contains: []string{"<sitemapindex", "/sitemap/store-ali-fabrics-1.xml"}, NotContains: []string{"karachi-gadgets"}},
 		{Name: "store sitemap", Host: host, Path: "/sitemap/store-ali-fabrics-1.xml", Status: 200, Contains: []string{"<loc>https://snapify.pk/ali-fabrics/khaddar</loc>"}},
 		{Name: "custom domain sitemap", Host: "shop.karachigadgets.pk", Path: "/sitemap.xml", Status: 200, Contains: []string{"https://shop.karachigadgets.pk/sitemap/store-karachi-gadgets-1.xml"}},
-		{Name: "openapi", Host: host, Path: "/api/openapi.json", Status: 200, Contains: []string{`"openapi": "3.1.0"`}},
+		{Name: "openapi", Host: host, Path: "/api/openapi.json", Status: 200, Contains: []string{`"openapi":"3.1.0"`}},
 		{Name: "unknown api path", Host: host, Path: "/api/v9/nothing", Status: 404, Contains: []string{`"status":404`}},
 	})
 }

@@ -241,75 +241,78 @@ func rateLimited(res cache.Result, detail string) error {
 	return p
 }
 
-func (m *Module) signInRoutes(g *echo.Group) {
-	g.POST("/code", func(c echo.Context) error {
-		var req phoneRequest
-		if err := web.BindJSON(c, &req); err != nil {
-			return err
+// sendCode sends a sign-in code to the number in the request, within the per-address and
+// per-number limits.
+func (m *Module) sendCode(c echo.Context) error {
+	var req phoneRequest
+	if err := web.BindJSON(c, &req); err != nil {
+		return err
+	}
+	ctx, now := c.Request().Context(), m.d.Clock.Now()
+	if res, err := m.d.KV.Allow(ctx, "signin-ip:"+c.RealIP(), codePerIP, now); err != nil {
+		return err
+	} else if !res.Allowed {
+		return rateLimited(res, "too many sign-in codes requested from this address")
+	}
+	if res, err := m.d.KV.Allow(ctx, "signin-phone:"+req.parsed.E164(), codePerPhone, now); err != nil {
+		return err
+	} else if !res.Allowed {
+		return rateLimited(res, "a code was sent to this number recently; wait before asking again")
+	}
+	code, err := m.SendSignInCode(ctx, req.parsed, req.Lang)
+	if errors.Is(err, whatsapp.ErrNotConfigured) {
+		if m.d.Config.Production() {
+			return web.NewProblem(http.StatusServiceUnavailable, err.Error()).WithCode("WHATSAPP_NOT_CONFIGURED")
 		}
-		ctx, now := c.Request().Context(), m.d.Clock.Now()
-		if res, err := m.d.KV.Allow(ctx, "signin-ip:"+c.RealIP(), codePerIP, now); err != nil {
-			return err
-		} else if !res.Allowed {
-			return rateLimited(res, "too many sign-in codes requested from this address")
+		// Development without WhatsApp: the code is shown so the API can be tried locally.
+		return c.JSON(http.StatusAccepted, codeSent{Sent: false, WhatsApp: err.Error(), DevCode: code,
+			ExpiresIn: int(codeTTL.Seconds())})
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, codeSent{Sent: true, ExpiresIn: int(codeTTL.Seconds())})
+}
+
+// verifyCode spends a sign-in code and starts a session: a Bearer token in the answer and the
+// session cookies.
+func (m *Module) verifyCode(c echo.Context) error {
+	var req verifyRequest
+	if err := web.BindJSON(c, &req); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	if res, err := m.d.KV.Allow(ctx, "signin-verify:"+c.RealIP(), verifyPerIP, m.d.Clock.Now()); err != nil {
+		return err
+	} else if !res.Allowed {
+		return rateLimited(res, "too many sign-in attempts from this address")
+	}
+	uid, err := m.VerifySignInCode(ctx, req.parsed, req.Code)
+	if errors.Is(err, ErrBadCode) {
+		return web.Unauthorized("the code is wrong or has expired; ask for a new one").WithCode("BAD_CODE")
+	}
+	var wait *CodeWaitError
+	if errors.As(err, &wait) {
+		code, detail := "SIGNIN_BACKOFF", "too many wrong codes for this number; wait before trying again"
+		if wait.Locked {
+			code, detail = "SIGNIN_LOCKED", fmt.Sprintf("%d wrong codes for this number in 24 hours; sign-in is locked until the day is over", maxCodeFails)
 		}
-		if res, err := m.d.KV.Allow(ctx, "signin-phone:"+req.parsed.E164(), codePerPhone, now); err != nil {
-			return err
-		} else if !res.Allowed {
-			return rateLimited(res, "a code was sent to this number recently; wait before asking again")
-		}
-		code, err := m.SendSignInCode(ctx, req.parsed, req.Lang)
-		if errors.Is(err, whatsapp.ErrNotConfigured) {
-			if m.d.Config.Production() {
-				return web.NewProblem(http.StatusServiceUnavailable, err.Error()).WithCode("WHATSAPP_NOT_CONFIGURED")
-			}
-			// Development without WhatsApp: the code is shown so the API can be tried locally.
-			return c.JSON(http.StatusAccepted, map[string]any{"sent": false, "whatsapp": err.Error(), "dev_code": code,
-				"expires_in": int(codeTTL.Seconds())})
-		}
-		if err != nil {
-			return err
-		}
-		return c.JSON(http.StatusAccepted, map[string]any{"sent": true, "expires_in": int(codeTTL.Seconds())})
-	})
-	g.POST("/verify", func(c echo.Context) error {
-		var req verifyRequest
-		if err := web.BindJSON(c, &req); err != nil {
-			return err
-		}
-		ctx := c.Request().Context()
-		if res, err := m.d.KV.Allow(ctx, "signin-verify:"+c.RealIP(), verifyPerIP, m.d.Clock.Now()); err != nil {
-			return err
-		} else if !res.Allowed {
-			return rateLimited(res, "too many sign-in attempts from this address")
-		}
-		uid, err := m.VerifySignInCode(ctx, req.parsed, req.Code)
-		if errors.Is(err, ErrBadCode) {
-			return web.Unauthorized("the code is wrong or has expired; ask for a new one").WithCode("BAD_CODE")
-		}
-		var wait *CodeWaitError
-		if errors.As(err, &wait) {
-			code, detail := "SIGNIN_BACKOFF", "too many wrong codes for this number; wait before trying again"
-			if wait.Locked {
-				code, detail = "SIGNIN_LOCKED", fmt.Sprintf("%d wrong codes for this number in 24 hours; sign-in is locked until the day is over", maxCodeFails)
-			}
-			p := web.NewProblem(http.StatusTooManyRequests, detail).WithCode(code)
-			p.RetryAfter = max(1, int(wait.Wait.Seconds()+0.999))
-			return p
-		}
-		if err != nil {
-			return err
-		}
-		iss, err := m.d.Accounts.IssueSession(ctx, uid, c.RealIP(), c.Request().UserAgent())
-		if err != nil {
-			return err
-		}
-		u, err := m.d.Accounts.UserByID(ctx, uid)
-		if err != nil {
-			return err
-		}
-		m.d.Accounts.SetSessionCookies(c, iss)
-		return c.JSON(http.StatusOK, map[string]any{"user": u, "token": iss.Token, "csrf_token": iss.CSRFToken,
-			"expires_at": iss.ExpiresAt, "phone": req.parsed.E164()})
-	})
+		p := web.NewProblem(http.StatusTooManyRequests, detail).WithCode(code)
+		p.RetryAfter = max(1, int(wait.Wait.Seconds()+0.999))
+		return p
+	}
+	if err != nil {
+		return err
+	}
+	iss, err := m.d.Accounts.IssueSession(ctx, uid, c.RealIP(), c.Request().UserAgent())
+	if err != nil {
+		return err
+	}
+	u, err := m.d.Accounts.UserByID(ctx, uid)
+	if err != nil {
+		return err
+	}
+	m.d.Accounts.SetSessionCookies(c, iss)
+	return c.JSON(http.StatusOK, signedIn{User: u, Token: iss.Token, CSRFToken: iss.CSRFToken,
+		ExpiresAt: iss.ExpiresAt, Phone: req.parsed.E164()})
 }
