@@ -127,7 +127,7 @@ func (m *Module) seedStore(ctx context.Context, ss seedStore, n int) error {
 		DeliveryNote: ss.note, DeliveryFeePaisa: ss.fee, Verified: ss.verified, CreatedAt: now, UpdatedAt: now}
 	if ss.domain != "" {
 		// Demo data: the seeded domain is marked proven, since no DNS record can exist for it.
-		// Real claims are proven through _alorig-verify TXT records (domains.go).
+		// Real claims are proven through _alorig-verify TXT records (domain_service.go).
 		d := ss.domain
 		s.CustomDomain, s.DomainToken, s.DomainClaimedAt, s.DomainVerifiedAt = &d, newDomainToken(), &now, &now
 	}

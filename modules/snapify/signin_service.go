@@ -10,15 +10,14 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/alorig/alorig/modules/snapify/rules"
 	"github.com/alorig/alorig/modules/snapify/whatsapp"
+	"github.com/alorig/alorig/shared/auth"
 	"github.com/alorig/alorig/shared/cache"
 	"github.com/alorig/alorig/shared/web"
-	"github.com/labstack/echo/v4"
 )
 
 // Sign-in codes: six digits, valid five minutes, one use, five guesses. Three codes per number
@@ -235,84 +234,53 @@ func (r *verifyRequest) Validate() []web.FieldError {
 	return errs
 }
 
-func rateLimited(res cache.Result, detail string) error {
-	p := web.NewProblem(http.StatusTooManyRequests, detail).WithCode("RATE_LIMITED")
-	p.RetryAfter = max(1, int(res.RetryAfter.Seconds()+0.999))
-	return p
-}
-
-// sendCode sends a sign-in code to the number in the request, within the per-address and
-// per-number limits.
-func (m *Module) sendCode(c echo.Context) error {
-	var req phoneRequest
-	if err := web.BindJSON(c, &req); err != nil {
-		return err
-	}
-	ctx, now := c.Request().Context(), m.d.Clock.Now()
-	if res, err := m.d.KV.Allow(ctx, "signin-ip:"+c.RealIP(), codePerIP, now); err != nil {
-		return err
+// RequestSignInCode sends a sign-in code to phone, within the limits per address (ip) and per
+// number. In development without WhatsApp the answer carries the code itself so the API can be
+// tried locally; in production that is whatsapp.ErrNotConfigured.
+func (m *Module) RequestSignInCode(ctx context.Context, ip string, phone rules.Phone, lang string) (*codeSent, error) {
+	now := m.d.Clock.Now()
+	if res, err := m.d.KV.Allow(ctx, "signin-ip:"+ip, codePerIP, now); err != nil {
+		return nil, err
 	} else if !res.Allowed {
-		return rateLimited(res, "too many sign-in codes requested from this address")
+		return nil, &RateLimitError{Result: res, Detail: "too many sign-in codes requested from this address"}
 	}
-	if res, err := m.d.KV.Allow(ctx, "signin-phone:"+req.parsed.E164(), codePerPhone, now); err != nil {
-		return err
+	if res, err := m.d.KV.Allow(ctx, "signin-phone:"+phone.E164(), codePerPhone, now); err != nil {
+		return nil, err
 	} else if !res.Allowed {
-		return rateLimited(res, "a code was sent to this number recently; wait before asking again")
+		return nil, &RateLimitError{Result: res, Detail: "a code was sent to this number recently; wait before asking again"}
 	}
-	code, err := m.SendSignInCode(ctx, req.parsed, req.Lang)
+	code, err := m.SendSignInCode(ctx, phone, lang)
 	if errors.Is(err, whatsapp.ErrNotConfigured) {
 		if m.d.Config.Production() {
-			return web.NewProblem(http.StatusServiceUnavailable, err.Error()).WithCode("WHATSAPP_NOT_CONFIGURED")
+			return nil, err
 		}
-		// Development without WhatsApp: the code is shown so the API can be tried locally.
-		return c.JSON(http.StatusAccepted, codeSent{Sent: false, WhatsApp: err.Error(), DevCode: code,
-			ExpiresIn: int(codeTTL.Seconds())})
+		return &codeSent{Sent: false, WhatsApp: err.Error(), DevCode: code, ExpiresIn: int(codeTTL.Seconds())}, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return c.JSON(http.StatusAccepted, codeSent{Sent: true, ExpiresIn: int(codeTTL.Seconds())})
+	return &codeSent{Sent: true, ExpiresIn: int(codeTTL.Seconds())}, nil
 }
 
-// verifyCode spends a sign-in code and starts a session: a Bearer token in the answer and the
-// session cookies.
-func (m *Module) verifyCode(c echo.Context) error {
-	var req verifyRequest
-	if err := web.BindJSON(c, &req); err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	if res, err := m.d.KV.Allow(ctx, "signin-verify:"+c.RealIP(), verifyPerIP, m.d.Clock.Now()); err != nil {
-		return err
+// SignIn spends a sign-in code for phone and starts a session for the seller (ip and
+// userAgent are recorded with it). The caller sets the session cookies from the Issued.
+func (m *Module) SignIn(ctx context.Context, ip, userAgent string, phone rules.Phone, code string) (*signedIn, auth.Issued, error) {
+	if res, err := m.d.KV.Allow(ctx, "signin-verify:"+ip, verifyPerIP, m.d.Clock.Now()); err != nil {
+		return nil, auth.Issued{}, err
 	} else if !res.Allowed {
-		return rateLimited(res, "too many sign-in attempts from this address")
+		return nil, auth.Issued{}, &RateLimitError{Result: res, Detail: "too many sign-in attempts from this address"}
 	}
-	uid, err := m.VerifySignInCode(ctx, req.parsed, req.Code)
-	if errors.Is(err, ErrBadCode) {
-		return web.Unauthorized("the code is wrong or has expired; ask for a new one").WithCode("BAD_CODE")
-	}
-	var wait *CodeWaitError
-	if errors.As(err, &wait) {
-		code, detail := "SIGNIN_BACKOFF", "too many wrong codes for this number; wait before trying again"
-		if wait.Locked {
-			code, detail = "SIGNIN_LOCKED", fmt.Sprintf("%d wrong codes for this number in 24 hours; sign-in is locked until the day is over", maxCodeFails)
-		}
-		p := web.NewProblem(http.StatusTooManyRequests, detail).WithCode(code)
-		p.RetryAfter = max(1, int(wait.Wait.Seconds()+0.999))
-		return p
-	}
+	uid, err := m.VerifySignInCode(ctx, phone, code)
 	if err != nil {
-		return err
+		return nil, auth.Issued{}, err // ErrBadCode or *CodeWaitError
 	}
-	iss, err := m.d.Accounts.IssueSession(ctx, uid, c.RealIP(), c.Request().UserAgent())
+	iss, err := m.d.Accounts.IssueSession(ctx, uid, ip, userAgent)
 	if err != nil {
-		return err
+		return nil, auth.Issued{}, err
 	}
 	u, err := m.d.Accounts.UserByID(ctx, uid)
 	if err != nil {
-		return err
+		return nil, auth.Issued{}, err
 	}
-	m.d.Accounts.SetSessionCookies(c, iss)
-	return c.JSON(http.StatusOK, signedIn{User: u, Token: iss.Token, CSRFToken: iss.CSRFToken,
-		ExpiresAt: iss.ExpiresAt, Phone: req.parsed.E164()})
+	return &signedIn{User: u, Token: iss.Token, CSRFToken: iss.CSRFToken, ExpiresAt: iss.ExpiresAt, Phone: phone.E164()}, iss, nil
 }

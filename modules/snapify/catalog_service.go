@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/alorig/alorig/modules/snapify/media"
 	"github.com/alorig/alorig/modules/snapify/rules"
 	"github.com/alorig/alorig/shared/database"
 	"github.com/alorig/alorig/shared/money"
@@ -189,10 +190,40 @@ func (in *ProductInput) apply(p *Product) {
 	}
 }
 
+// Products is one page (1-based) of a store's products, newest first, 50 a page.
+func (m *Module) Products(ctx context.Context, s *Store, page int) (*productPage, error) {
+	ps, total, err := listProducts(ctx, m.d.DB, s.Scope(), productQuery{Limit: 50, Offset: (page - 1) * 50})
+	if err != nil {
+		return nil, err
+	}
+	if ps == nil {
+		ps = []Product{}
+	}
+	return &productPage{Products: ps, Total: total, Page: page}, nil
+}
+
+// Product is one of a store's products, or ErrNoProduct.
+func (m *Module) Product(ctx context.Context, s *Store, id int64) (*Product, error) {
+	p, err := productByID(ctx, m.d.DB, s.Scope(), id)
+	return p, notFound(err, ErrNoProduct)
+}
+
+// Categories lists a store's categories with their product counts.
+func (m *Module) Categories(ctx context.Context, s *Store) ([]Category, error) {
+	cats, err := listCategories(ctx, m.d.DB, s.Scope())
+	if cats == nil && err == nil {
+		cats = []Category{}
+	}
+	return cats, err
+}
+
 // CreateProduct adds a product. The store row is locked first, so concurrent creates of a
 // Free store line up and the fifteenth is the last one that fits.
 func (m *Module) CreateProduct(ctx context.Context, s *Store, in ProductInput) (*Product, error) {
 	t := s.Scope()
+	if err := needScope(t); err != nil {
+		return nil, err
+	}
 	if err := checkPictures(s, "images", productPictures(in)...); err != nil {
 		return nil, err
 	}
@@ -227,7 +258,10 @@ func (m *Module) CreateProduct(ctx context.Context, s *Store, in ProductInput) (
 		out = p
 		return m.invalidateTx(ctx, tx, s)
 	})
-	return out, err
+	if err != nil {
+		return nil, notFound(err, ErrNoProduct)
+	}
+	return out, nil
 }
 
 func (m *Module) checkCategory(ctx context.Context, tx bun.IDB, t storeScope, id *int64) error {
@@ -236,7 +270,7 @@ func (m *Module) checkCategory(ctx context.Context, tx bun.IDB, t storeScope, id
 	}
 	if _, err := categoryByID(ctx, tx, t, *id); err != nil {
 		if errors.Is(err, database.ErrNotFound) {
-			return web.Invalid(web.FieldError{Field: "category_id", Reason: "no such category in this store"})
+			return ErrUnknownCategory
 		}
 		return err
 	}
@@ -246,6 +280,9 @@ func (m *Module) checkCategory(ctx context.Context, tx bun.IDB, t storeScope, id
 // UpdateProduct changes the fields in is.
 func (m *Module) UpdateProduct(ctx context.Context, s *Store, id int64, in ProductInput) (*Product, error) {
 	t := s.Scope()
+	if err := needScope(t); err != nil {
+		return nil, err
+	}
 	if err := checkPictures(s, "images", productPictures(in)...); err != nil {
 		return nil, err
 	}
@@ -256,7 +293,7 @@ func (m *Module) UpdateProduct(ctx context.Context, s *Store, id int64, in Produ
 			return fmt.Errorf("snapify: product %d of store %d: %w", id, t.ID(), database.NoRows(err))
 		}
 		if p.Status == "blocked" && in.Status != nil {
-			return web.Conflict("this product was blocked by moderation: " + p.ModerationNote).WithCode("BLOCKED")
+			return &BlockedError{Note: p.ModerationNote}
 		}
 		in.apply(p)
 		if err := m.checkCategory(ctx, tx, t, p.CategoryID); err != nil {
@@ -276,13 +313,19 @@ func (m *Module) UpdateProduct(ctx context.Context, s *Store, id int64, in Produ
 		out = p
 		return m.invalidateTx(ctx, tx, s)
 	})
-	return out, err
+	if err != nil {
+		return nil, notFound(err, ErrNoProduct)
+	}
+	return out, nil
 }
 
 // DeleteProduct removes a product; orders keep their snapshot.
 func (m *Module) DeleteProduct(ctx context.Context, s *Store, id int64) error {
 	t := s.Scope()
-	return m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	if err := needScope(t); err != nil {
+		return err
+	}
+	return notFound(m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		res, err := tenant.Delete(tx.NewDelete().Model((*Product)(nil)), t, "store_id").Where("id = ?", id).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("snapify: delete product %d: %w", id, err)
@@ -291,7 +334,7 @@ func (m *Module) DeleteProduct(ctx context.Context, s *Store, id int64) error {
 			return fmt.Errorf("snapify: product %d of store %d: %w", id, t.ID(), database.ErrNotFound)
 		}
 		return m.invalidateTx(ctx, tx, s)
-	})
+	}), ErrNoProduct)
 }
 
 // CategoryInput is a category as the seller sends it.
@@ -329,6 +372,9 @@ func (in *CategoryInput) Validate() []web.FieldError {
 // SaveCategory creates (id 0) or updates a category.
 func (m *Module) SaveCategory(ctx context.Context, s *Store, id int64, in CategoryInput) (*Category, error) {
 	t := s.Scope()
+	if err := needScope(t); err != nil {
+		return nil, err
+	}
 	var out *Category
 	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		now := m.d.Clock.Now()
@@ -373,13 +419,19 @@ func (m *Module) SaveCategory(ctx context.Context, s *Store, id int64, in Catego
 		out = c
 		return m.invalidateTx(ctx, tx, s)
 	})
-	return out, err
+	if err != nil {
+		return nil, notFound(err, ErrNoCategory)
+	}
+	return out, nil
 }
 
 // DeleteCategory removes a category; its products stay, uncategorised.
 func (m *Module) DeleteCategory(ctx context.Context, s *Store, id int64) error {
 	t := s.Scope()
-	return m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	if err := needScope(t); err != nil {
+		return err
+	}
+	return notFound(m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		res, err := tenant.Delete(tx.NewDelete().Model((*Category)(nil)), t, "store_id").Where("id = ?", id).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("snapify: delete category %d: %w", id, err)
@@ -388,7 +440,21 @@ func (m *Module) DeleteCategory(ctx context.Context, s *Store, id int64) error {
 			return fmt.Errorf("snapify: category %d of store %d: %w", id, t.ID(), database.ErrNotFound)
 		}
 		return m.invalidateTx(ctx, tx, s)
-	})
+	}), ErrNoCategory)
+}
+
+// UploadImage checks a picture by its bytes, strips its metadata, and stores every width under
+// the store's prefix; the Picture it returns is what a product or the settings refer to.
+func (m *Module) UploadImage(ctx context.Context, s *Store, data []byte, alt string) (Picture, error) {
+	res, err := m.proc.Process(ctx, data)
+	if err != nil {
+		return Picture{}, err
+	}
+	stored, err := media.Save(ctx, m.files, mediaPrefix(s.ID), res)
+	if err != nil {
+		return Picture{}, err
+	}
+	return Picture{Stored: stored, Alt: alt}, nil
 }
 
 // mediaPrefix is where a store's uploads are kept; every picture a store shows lives under it.
@@ -404,8 +470,7 @@ func checkPictures(s *Store, field string, pics ...*Picture) error {
 			continue
 		}
 		if p.Prefix != own || !isHex(p.Hash, 16) || (p.Ext != "jpg" && p.Ext != "png") {
-			return web.Invalid(web.FieldError{Field: field, Reason: "each picture must be one uploaded to this store (POST /api/v1/stores/" + s.Slug + "/images)"}).
-				WithCode("FOREIGN_IMAGE")
+			return &ForeignImageError{Field: field, Slug: s.Slug}
 		}
 	}
 	return nil

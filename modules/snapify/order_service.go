@@ -259,8 +259,30 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// Orders is one page (1-based) of a store's orders, newest first, 50 a page; status, when not
+// empty, keeps the orders in that status.
+func (m *Module) Orders(ctx context.Context, s *Store, status string, page int) (*orderPage, error) {
+	os, total, err := listOrders(ctx, m.d.DB, s.Scope(), status, 50, (page-1)*50)
+	if err != nil {
+		return nil, err
+	}
+	if os == nil {
+		os = []Order{}
+	}
+	return &orderPage{Orders: os, Total: total, Page: page}, nil
+}
+
+// Order is one of a store's orders, or ErrNoOrder.
+func (m *Module) Order(ctx context.Context, s *Store, id int64) (*Order, error) {
+	o, err := orderByID(ctx, m.d.DB, s.Scope(), id)
+	return o, notFound(err, ErrNoOrder)
+}
+
 // SetOrderStatus moves an order along its lifecycle; anything else is ErrBadTransition.
 func (m *Module) SetOrderStatus(ctx context.Context, t storeScope, orderID int64, next OrderStatus, tracking string) (*Order, error) {
+	if err := needScope(t); err != nil {
+		return nil, err
+	}
 	var out *Order
 	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		o := new(Order)
@@ -292,7 +314,10 @@ func (m *Module) SetOrderStatus(ctx context.Context, t storeScope, orderID int64
 		out = o
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, notFound(err, ErrNoOrder)
+	}
+	return out, nil
 }
 
 // orderDraft is the wa.me message of an order.

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -15,8 +14,6 @@ import (
 
 	"github.com/alorig/alorig/shared/cache"
 	"github.com/alorig/alorig/shared/database"
-	"github.com/alorig/alorig/shared/web"
-	"github.com/labstack/echo/v4"
 	"github.com/uptrace/bun"
 	"golang.org/x/net/publicsuffix"
 )
@@ -103,11 +100,10 @@ func (m *Module) claimDomain(s *Store, d string) error {
 		return nil
 	}
 	if s.Tier != "pro" {
-		return web.NewProblem(http.StatusPaymentRequired, "custom domains are a Pro feature").WithCode("PRO_ONLY")
+		return ErrProOnly
 	}
 	if m.isPlatformName(d) {
-		return web.Invalid(web.FieldError{Field: "custom_domain", Reason: "is a name of the platform, an address or a public suffix; use a domain you own, such as shop.example.pk"}).
-			WithCode("DOMAIN_NOT_ALLOWED")
+		return ErrPlatformDomain
 	}
 	now := m.d.Clock.Now()
 	s.CustomDomain, s.DomainToken, s.DomainClaimedAt, s.DomainVerifiedAt = &d, newDomainToken(), &now, nil
@@ -164,7 +160,7 @@ func (m *Module) markVerified(ctx context.Context, s *Store) error {
 				return errClaimChanged
 			}
 			if database.IsUniqueViolation(err, "stores_verified_domain_key") {
-				return web.Conflict("another store proved this domain at the same moment").WithCode("DOMAIN_TAKEN")
+				return ErrDomainTaken
 			}
 			return fmt.Errorf("snapify: verify domain of store %d: %w", s.ID, err)
 		}
@@ -180,41 +176,36 @@ func (m *Module) markVerified(ctx context.Context, s *Store) error {
 	return nil
 }
 
-// apiVerifyDomain checks the claim's DNS record now.
-func (m *Module) apiVerifyDomain(c echo.Context, s *Store) error {
-	ctx := c.Request().Context()
+// VerifyDomain checks the store's claim in DNS now and, when its record holds the token, makes
+// it the domain's one active claim (s is updated). A claim already proven is answered as it is.
+func (m *Module) VerifyDomain(ctx context.Context, s *Store) (*Store, error) {
 	if s.CustomDomain == nil {
-		return web.Conflict("this store claims no domain; set custom_domain in its settings first").WithCode("NO_DOMAIN_CLAIM")
+		return nil, ErrNoDomainClaim
 	}
 	if s.DomainVerifiedAt != nil {
-		return c.JSON(http.StatusOK, s)
+		return s, nil
 	}
 	if s.Tier != "pro" {
-		return web.NewProblem(http.StatusPaymentRequired, "custom domains are a Pro feature").WithCode("PRO_ONLY")
+		return nil, ErrProOnly
 	}
 	if res, err := m.d.KV.Allow(ctx, fmt.Sprintf("domain-verify:%d", s.ID), domainVerifyLimit, m.d.Clock.Now()); err != nil {
-		return err
+		return nil, err
 	} else if !res.Allowed {
-		return rateLimited(res, "the domain was checked a moment ago; DNS changes take minutes to show")
+		return nil, &RateLimitError{Result: res, Detail: "the domain was checked a moment ago; DNS changes take minutes to show"}
 	}
 	rec := verifyRecordName(*s.CustomDomain)
 	ok, err := m.domainProven(ctx, s)
 	if err != nil {
 		m.d.Log.Warn("snapify: domain lookup failed", "domain", *s.CustomDomain, "err", err)
-		return web.NewProblem(http.StatusServiceUnavailable, "DNS did not answer for "+rec+"; try again in a few minutes").
-			WithCode("DNS_LOOKUP_FAILED")
+		return nil, &DNSError{Record: rec, Cause: err}
 	}
 	if !ok {
-		return web.Conflict("no TXT record "+rec+" holds this store's token yet; DNS changes can take up to an hour to show").
-			WithCode("DOMAIN_NOT_VERIFIED").With("record", rec).With("value", s.DomainToken)
+		return nil, &DomainUnprovenError{Record: rec, Value: s.DomainToken}
 	}
 	if err := m.markVerified(ctx, s); err != nil {
-		if errors.Is(err, errClaimChanged) {
-			return web.Conflict("the store's domain changed while it was checked; check again").WithCode("DOMAIN_CLAIM_CHANGED")
-		}
-		return err
+		return nil, err // errClaimChanged, ErrDomainTaken or a failure
 	}
-	return c.JSON(http.StatusOK, s)
+	return s, nil
 }
 
 // CheckDomains is the periodic re-check: pending claims whose record has appeared become

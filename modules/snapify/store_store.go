@@ -1,0 +1,93 @@
+package snapify
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/alorig/alorig/shared/database"
+	"github.com/alorig/alorig/shared/tenant"
+	"github.com/uptrace/bun"
+)
+
+// Queries of the stores and subscriptions tables. The Store and Subscription models are in
+// models.go; store_access.go holds the loads that grant a store's scope.
+
+// storesOfOwner lists a seller's stores, oldest first.
+func storesOfOwner(ctx context.Context, db bun.IDB, ownerID int64) ([]Store, error) {
+	var out []Store
+	if err := db.NewSelect().Model(&out).Where("owner_id = ?", ownerID).Order("id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("snapify: stores of user: %w", err)
+	}
+	return out, nil
+}
+
+// lockOwnerStoreCount counts a seller's stores with the seller's row locked, so that parallel
+// creates in other transactions wait and count each other.
+func lockOwnerStoreCount(ctx context.Context, tx bun.IDB, ownerID int64) (int, error) {
+	var n int
+	if err := tx.NewRaw("SELECT count(*) FROM stores WHERE owner_id = (SELECT id FROM users WHERE id = ? FOR UPDATE)", ownerID).Scan(ctx, &n); err != nil {
+		return 0, fmt.Errorf("snapify: stores of user %d: %w", ownerID, err)
+	}
+	return n, nil
+}
+
+// insertStore adds s and its Free subscription; a taken slug is *SlugTakenError.
+func insertStore(ctx context.Context, tx bun.IDB, s *Store, now time.Time) error {
+	if _, err := tx.NewInsert().Model(s).Returning("id").Exec(ctx); err != nil {
+		if database.IsUniqueViolation(err, "stores_slug_key") {
+			return &SlugTakenError{Slug: s.Slug}
+		}
+		return fmt.Errorf("snapify: create store: %w", err)
+	}
+	_, err := tx.NewInsert().Model(&Subscription{StoreID: s.ID, Plan: "free", Status: "active", StartedAt: now, CreatedAt: now, UpdatedAt: now}).Exec(ctx)
+	return err
+}
+
+// updateStoreSettings writes the columns a seller may change.
+func updateStoreSettings(ctx context.Context, tx bun.IDB, s *Store) error {
+	if _, err := tx.NewUpdate().Model(s).ExcludeColumn("id", "owner_id", "slug", "tier", "verified", "suspended_at",
+		"suspended_reason", "product_count", "order_seq", "created_at").WherePK().Exec(ctx); err != nil {
+		return fmt.Errorf("snapify: update store %d: %w", s.ID, err)
+	}
+	return nil
+}
+
+// subscriptionOf is a store's plan, or database.ErrNotFound.
+func subscriptionOf(ctx context.Context, db bun.IDB, t storeScope) (*Subscription, error) {
+	sub := new(Subscription)
+	if err := tenant.Filter(db.NewSelect().Model(sub), t, "store_id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("snapify: subscription of store %d: %w", t.ID(), database.NoRows(err))
+	}
+	return sub, nil
+}
+
+// setStorePlan records plan on the store's subscription and tier (reading the row back into s);
+// leaving Pro drops the store's domain claim, a Pro feature.
+func setStorePlan(ctx context.Context, tx bun.IDB, s *Store, plan string, price int64, renews *time.Time, now time.Time) error {
+	if _, err := tx.NewRaw(`UPDATE subscriptions SET plan = ?, status = 'active', price_paisa = ?, renews_at = ?,
+		started_at = CASE WHEN plan = ? THEN started_at ELSE ? END, updated_at = ? WHERE store_id = ?`,
+		plan, price, renews, plan, now, now, s.ID).Exec(ctx); err != nil {
+		return fmt.Errorf("snapify: subscription of store %d: %w", s.ID, err)
+	}
+	q := tx.NewUpdate().Model(s).Set("tier = ?", plan).Set("updated_at = ?", now).WherePK()
+	if plan != "pro" {
+		q = q.Set("custom_domain = NULL, domain_token = '', domain_claimed_at = NULL, domain_verified_at = NULL")
+	}
+	if err := q.Returning("*").Scan(ctx); err != nil {
+		return fmt.Errorf("snapify: plan of store %d: %w", s.ID, err)
+	}
+	return nil
+}
+
+// provenPhone is the WhatsApp number a user proved with a sign-in code, or "".
+func provenPhone(ctx context.Context, db bun.IDB, uid int64) (string, error) {
+	var phone *string
+	if err := db.NewRaw("SELECT phone FROM users WHERE id = ?", uid).Scan(ctx, &phone); err != nil {
+		return "", fmt.Errorf("snapify: phone of user %d: %w", uid, err)
+	}
+	if phone == nil {
+		return "", nil
+	}
+	return *phone, nil
+}
