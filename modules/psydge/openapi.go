@@ -11,9 +11,9 @@ import (
 // The OpenAPI descriptions of the routes in routes.go, which mounts each route with its
 // description (web.API), so the document at /api/openapi.json (viewer at /api/docs) cannot
 // name a route that does not exist or miss one. Request and response schemas are the types the
-// handlers bind and answer, reflected; the three schemas below are written by hand only where
-// reflection cannot say it (a price kept as its exact JSON number literal, a partial config),
-// and TestOpenAPIMatchesRoutes holds them to the Go types' field names.
+// handlers bind and answer, reflected (exactNumber says itself that it is a JSON number); the
+// partial config below is written by hand because it is decoded over the current config, and
+// TestHandWrittenSchemasNameTheBoundFields holds it to discipline.Config's field names.
 
 func newAPI(sessionCookie string) *web.API {
 	api := web.NewAPI("Psydge API", "1")
@@ -23,25 +23,6 @@ func newAPI(sessionCookie string) *web.API {
 	api.SessionCookie = sessionCookie
 	return api
 }
-
-// number is a JSON number the server reads exactly (a price or a volume).
-func number(doc string) *web.Schema { return &web.Schema{Type: "number", Description: doc} }
-
-// ticketSchema is TicketRequest as the server decodes it: prices and volume are JSON numbers.
-var ticketSchema = &web.Schema{Type: "object", Properties: map[string]*web.Schema{
-	"symbol":      {Type: "string", Description: "e.g. EURUSD"},
-	"timeframe":   {Type: "string", Enum: []string{"M1", "M5", "M15", "M30", "H1", "H4", "D1"}},
-	"direction":   {Type: "string", Enum: []string{"buy", "sell"}},
-	"volume":      number("lots in steps of 0.01, e.g. 0.10; no exponent"),
-	"stop_loss":   number("price with at most the symbol's digits; no exponent"),
-	"take_profit": number("price on the profit side of the entry; no exponent"),
-	"signal_id":   {Type: "string", Description: "the GO signal this ticket follows"},
-}, Required: []string{"symbol", "timeframe", "direction", "volume", "stop_loss"}}
-
-// stopLossSchema is StopLossRequest.
-var stopLossSchema = &web.Schema{Type: "object", Properties: map[string]*web.Schema{
-	"stop_loss": number("the new stop-loss price: towards the entry or beyond it into profit"),
-}, Required: []string{"stop_loss"}}
 
 // configPatchSchema is the body of PUT /api/v1/discipline-config: any subset of the config.
 var configPatchSchema = &web.Schema{Type: "object", Description: "Any subset of the config; every value may only tighten the current one.",
@@ -107,12 +88,12 @@ var (
 		Responses: web.OK(GateStatus{}), Problems: []int{http.StatusServiceUnavailable}}
 	ackOp = web.Operation{Summary: "Acknowledge the L2/L3 overlay", Responses: web.OK(GateStatus{}), Problems: []int{http.StatusServiceUnavailable}}
 
-	checkOp = web.Operation{Summary: "Dry run of the six gates; records nothing", Request: ticketSchema, Responses: web.OK(CheckResult{}),
+	checkOp = web.Operation{Summary: "Dry run of the six gates; records nothing", Request: TicketRequest{}, Responses: web.OK(CheckResult{}),
 		Problems: []int{http.StatusConflict, http.StatusUnprocessableEntity, http.StatusBadGateway, http.StatusServiceUnavailable}}
 	placeOp = web.Operation{Summary: "Place an order through the six gates",
 		Description: "Idempotency-Key honoured: a retry with the same key and body replays the first answer (Idempotent-Replayed: true); " +
 			"the same key with another body is 422 IDEMPOTENCY_KEY_REUSED, one still in flight 409 IDEMPOTENCY_IN_PROGRESS.",
-		Request: ticketSchema, Params: []web.Param{{Name: "Idempotency-Key", In: "header", Description: "at most 200 characters; answers are replayed for 24 h"}},
+		Request: TicketRequest{}, Params: []web.Param{{Name: "Idempotency-Key", In: "header", Description: "at most 200 characters; answers are replayed for 24 h"}},
 		Responses: map[int]web.Response{
 			http.StatusCreated:    {Description: "placed and filled", Body: Trade{}},
 			http.StatusAccepted:   {Description: "the broker's outcome is unknown or not yet recorded; sync settles it", Body: Trade{}},
@@ -124,7 +105,7 @@ var (
 	closeTradeOp = web.Operation{Summary: "Close at the broker; books R, session R and the cooldown after a loss", Responses: web.OK(Trade{}),
 		Problems: []int{http.StatusNotFound, http.StatusConflict, http.StatusBadGateway, http.StatusServiceUnavailable}}
 	modifyTradeOp = web.Operation{Summary: "Move the stop-loss (towards entry only; widening is refused and recorded as STOP_WIDENED, 403)",
-		Request: stopLossSchema, Responses: web.OK(Trade{}),
+		Request: StopLossRequest{}, Responses: web.OK(Trade{}),
 		Problems: []int{http.StatusForbidden, http.StatusNotFound, http.StatusConflict, http.StatusBadGateway, http.StatusServiceUnavailable}}
 
 	violationsOp     = web.Operation{Summary: "Violations with level (L1–L4) and gate-state snapshot, newest first", Query: listParams{}, Responses: web.OK([]ViolationRow{})}

@@ -20,13 +20,13 @@ import (
 // without float rounding: "stop_loss": 1.08300), never strings; direction is "buy" or "sell";
 // timeframe one of M1 … D1.
 type TicketRequest struct {
-	Symbol     string      `json:"symbol"`
+	Symbol     string      `json:"symbol" doc:"e.g. EURUSD"`
 	Timeframe  string      `json:"timeframe" enum:"M1,M5,M15,M30,H1,H4,D1"`
 	Direction  string      `json:"direction" enum:"buy,sell"`
-	Volume     exactNumber `json:"volume" doc:"lots, e.g. 0.10"`
-	StopLoss   exactNumber `json:"stop_loss" doc:"price, with at most the symbol's digits"`
-	TakeProfit exactNumber `json:"take_profit,omitempty" doc:"price, on the profit side of the entry"`
-	SignalID   string      `json:"signal_id,omitempty"`
+	Volume     exactNumber `json:"volume" doc:"lots in steps of 0.01, e.g. 0.10; no exponent"`
+	StopLoss   exactNumber `json:"stop_loss" doc:"price with at most the symbol's digits; no exponent"`
+	TakeProfit exactNumber `json:"take_profit,omitempty" doc:"price on the profit side of the entry; no exponent"`
+	SignalID   string      `json:"signal_id,omitempty" doc:"the GO signal this ticket follows"`
 }
 
 // Validate lists the fields that are missing or malformed before any market lookup.
@@ -69,6 +69,9 @@ func requestDirection(s string) (discipline.Direction, bool) {
 type exactNumber string
 
 var floatType = reflect.TypeOf(float64(0))
+
+// OpenAPISchema tells the API document what reflection cannot see: on the wire it is a number.
+func (exactNumber) OpenAPISchema() *web.Schema { return &web.Schema{Type: "number"} }
 
 func (n *exactNumber) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)

@@ -10,7 +10,7 @@ import (
 
 // StopLossRequest is the body of PATCH /api/v1/trades/{id}.
 type StopLossRequest struct {
-	StopLoss exactNumber `json:"stop_loss" doc:"price"`
+	StopLoss exactNumber `json:"stop_loss" doc:"the new stop-loss price: towards the entry or beyond it into profit"`
 }
 
 func (r *StopLossRequest) Validate() []web.FieldError {

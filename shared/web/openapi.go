@@ -424,13 +424,26 @@ var (
 	timeType = reflect.TypeFor[time.Time]()
 	rawType  = reflect.TypeFor[json.RawMessage]()
 	textType = reflect.TypeFor[encoding.TextMarshaler]()
+
+	describerType = reflect.TypeFor[SchemaDescriber]()
 )
+
+// SchemaDescriber is a type whose JSON form reflection cannot see, such as a string type with
+// its own UnmarshalJSON that reads a JSON number. OpenAPISchema is called on the zero value,
+// so it must not depend on the receiver's contents. Implement it on the value receiver.
+type SchemaDescriber interface {
+	OpenAPISchema() *Schema
+}
 
 // schemaOf reflects t the way encoding/json writes it. Named struct types become
 // components/schemas entries referenced by $ref; pointers are nullable.
 func (a *API) schemaOf(t reflect.Type) *Schema {
 	if t == nil {
 		return &Schema{} // a nil interface value: anything
+	}
+	if t.Kind() != reflect.Pointer && t.Implements(describerType) {
+		// A type with its own JSON form (a number kept as its literal, say) says what it is.
+		return reflect.Zero(t).Interface().(SchemaDescriber).OpenAPISchema()
 	}
 	switch {
 	case t == timeType:

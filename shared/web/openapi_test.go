@@ -262,3 +262,25 @@ type shopPage[T any] struct {
 	Items []T    `json:"items"`
 	Next  string `json:"next,omitempty"`
 }
+
+// literalPrice is a JSON number kept as its text, as a price reader does: reflection sees a
+// string, so the type says what it is.
+type literalPrice string
+
+func (literalPrice) OpenAPISchema() *web.Schema { return &web.Schema{Type: "number"} }
+
+type priceTicket struct {
+	Price literalPrice  `json:"price" doc:"exact, no exponent"`
+	Stop  *literalPrice `json:"stop"`
+}
+
+func TestATypeDescribesItsOwnSchema(t *testing.T) {
+	api := web.NewAPI("Prices", "1")
+	api.Op(http.MethodPost, "/tickets", web.Operation{Summary: "A ticket", Auth: web.AuthNone, Request: priceTicket{}, Responses: web.NoContent()})
+	d := openapiDoc(t, api)
+	props := member(t, d, "components", "schemas", "priceTicket", "properties").(map[string]any)
+	require.Equal(t, map[string]any{"type": "number", "description": "exact, no exponent"}, props["price"])
+	require.Equal(t, map[string]any{"type": []any{"number", "null"}}, props["stop"], "a pointer to it is nullable")
+	_, err := openapitest.Validate(api.JSON())
+	require.NoError(t, err)
+}
