@@ -91,3 +91,13 @@ func provenPhone(ctx context.Context, db bun.IDB, uid int64) (string, error) {
 	}
 	return *phone, nil
 }
+
+// storeByDomain finds the store a custom domain is active for (ActiveDomain): proven, Pro, live.
+func storeByDomain(ctx context.Context, db bun.IDB, domain string) (*Store, error) {
+	s := new(Store)
+	if err := db.NewSelect().Model(s).Where("custom_domain = ?", domain).
+		Where("domain_verified_at IS NOT NULL AND tier = 'pro' AND suspended_at IS NULL").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("snapify: store at %q: %w", domain, database.NoRows(err))
+	}
+	return s, nil
+}

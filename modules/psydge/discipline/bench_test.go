@@ -10,7 +10,7 @@ func BenchmarkCheckAllowed(b *testing.B) {
 	s := NewState(t0)
 	for i := range 8 {
 		sig := goSignal("other", t0)
-		sig.ID, sig.Symbol = sig.ID+string(rune('a'+i)), Universe[i+1]
+		sig.ID, sig.Symbol = sig.ID+string(rune('a'+i)), universe[i+1]
 		_ = s.AddSignal(sig, t0)
 	}
 	_ = s.AddSignal(goSignal("sig-1", t0.Add(-5*time.Minute)), t0)

@@ -46,19 +46,23 @@ const (
 	MaxCooldownMinutes = 24 * 60
 )
 
-// Universe is the platform's symbol list: the FX majors and crosses Vista covers, gold and the
-// main indices. A user whitelist is a subset of it.
-var Universe = []string{
+// universe is the platform's symbol list: the FX majors and crosses Vista covers, gold and the
+// main indices. A user whitelist is a subset of it. Universe hands out copies, so no caller can
+// change the list a running engine checks against.
+var universe = []string{
 	"EURUSD", "GBPUSD", "USDJPY", "USDCHF", "AUDUSD", "USDCAD", "NZDUSD",
 	"EURJPY", "GBPJPY", "EURGBP", "XAUUSD", "US30", "US500", "NAS100", "DE40", "UK100",
 }
+
+// Universe returns a copy of the platform's symbol list.
+func Universe() []string { return slices.Clone(universe) }
 
 // Defaults returns the locked rules: −2R loss lock, +3R profit lock, 4 h cooldown, 1% risk,
 // London 08:00–17:00 London time and New York 08:00–17:00 New York time, the whole Universe on
 // every timeframe, GO signals live for 3 bars.
 func Defaults() Config {
-	wl := make([]Instrument, len(Universe))
-	for i, s := range Universe {
+	wl := make([]Instrument, len(universe))
+	for i, s := range universe {
 		wl[i] = Instrument{Symbol: s, Timeframes: slices.Clone(Timeframes)}
 	}
 	return Config{
@@ -205,7 +209,7 @@ func (c *Config) lookup(symbol string, tf Timeframe) (allowed, symbolListed bool
 }
 
 func inUniverse(symbol string) bool {
-	for _, s := range Universe {
+	for _, s := range universe {
 		if strings.EqualFold(s, symbol) {
 			return true
 		}

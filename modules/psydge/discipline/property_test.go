@@ -177,7 +177,7 @@ func (o *oracle) broken(req *Request, now time.Time) []string {
 	for _, in := range c.Whitelist {
 		listed = listed || (in.Symbol == req.Symbol && slices.Contains(in.Timeframes, req.Timeframe))
 	}
-	if !listed || !slices.Contains(Universe, req.Symbol) {
+	if !listed || !slices.Contains(Universe(), req.Symbol) {
 		out = append(out, "C: not whitelisted")
 	}
 	if !o.inWindow(c.London, o.lon, now) && !o.inWindow(c.NewYork, o.ny, now) {
