@@ -12,7 +12,6 @@ import (
 
 	"github.com/alorig/alorig/modules/snapify/rules"
 	"github.com/alorig/alorig/shared/database"
-	"github.com/alorig/alorig/shared/tenant"
 	"github.com/uptrace/bun"
 )
 
@@ -159,17 +158,16 @@ func (m *Module) PlaceOrder(ctx context.Context, s *Store, req OrderRequest) (*O
 	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		// The store row lock orders concurrent orders of one store, so the number sequence has
 		// no gaps and a concurrent replay of the same key waits and then finds the first order.
-		var seq int64
-		if err := tx.NewRaw("UPDATE stores SET order_seq = order_seq + 1 WHERE id = ? RETURNING order_seq", t.ID()).Scan(ctx, &seq); err != nil {
-			return fmt.Errorf("snapify: number order of store %d: %w", t.ID(), err)
+		seq, err := nextOrderSeq(ctx, tx, t)
+		if err != nil {
+			return err
 		}
-		prev := new(Order)
-		err := tenant.Filter(tx.NewSelect().Model(prev), t, "store_id").Where("idempotency_key = ?", req.IdempotencyKey).Scan(ctx)
+		prev, err := orderByIdempotencyKey(ctx, tx, t, req.IdempotencyKey)
 		if err == nil {
 			return errReplay{order: prev}
 		}
-		if !errors.Is(database.NoRows(err), database.ErrNotFound) {
-			return fmt.Errorf("snapify: idempotency lookup: %w", err)
+		if !errors.Is(err, database.ErrNotFound) {
+			return err
 		}
 		now := m.d.Clock.Now()
 		o := &Order{StoreID: t.ID(), Number: fmt.Sprintf("SN-%d", 1000+seq), IdempotencyKey: req.IdempotencyKey,
@@ -190,12 +188,11 @@ func (m *Module) PlaceOrder(ctx context.Context, s *Store, req OrderRequest) (*O
 				return &OrderInvalid{Fields: map[string]string{}, Form: bad}
 			}
 			if p.Stock != nil {
-				res, err := tx.NewRaw("UPDATE products SET stock = stock - ? WHERE store_id = ? AND id = ? AND stock >= ?",
-					it.Quantity, t.ID(), p.ID, it.Quantity).Exec(ctx)
+				ok, err := reserveStock(ctx, tx, t, p.ID, it.Quantity)
 				if err != nil {
-					return fmt.Errorf("snapify: reserve stock of product %d: %w", p.ID, err)
+					return err
 				}
-				if n, _ := res.RowsAffected(); n == 0 {
+				if !ok {
 					return &OrderInvalid{Form: fmt.Sprintf("Only %d of %s left in stock.", *p.Stock, p.Title)}
 				}
 				stockChanged = true
@@ -206,8 +203,8 @@ func (m *Module) PlaceOrder(ctx context.Context, s *Store, req OrderRequest) (*O
 			o.SubtotalPaisa += line.TotalPaisa
 		}
 		o.TotalPaisa = o.SubtotalPaisa + o.DeliveryFeePaisa
-		if _, err := tx.NewInsert().Model(o).Returning("id").Exec(ctx); err != nil {
-			return fmt.Errorf("snapify: insert order of store %d: %w", t.ID(), err)
+		if err := insertOrder(ctx, tx, t, o); err != nil {
+			return err
 		}
 		if _, err := m.d.Jobs.InsertTx(ctx, tx, NotifyNewOrderArgs{StoreID: t.ID(), OrderID: o.ID}, nil); err != nil {
 			return fmt.Errorf("snapify: enqueue order notice: %w", err)
@@ -285,10 +282,9 @@ func (m *Module) SetOrderStatus(ctx context.Context, t storeScope, orderID int64
 	}
 	var out *Order
 	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		o := new(Order)
-		err := tenant.Filter(tx.NewSelect().Model(o), t, "store_id").Where("id = ?", orderID).For("UPDATE").Scan(ctx)
+		o, err := lockOrder(ctx, tx, t, orderID)
 		if err != nil {
-			return fmt.Errorf("snapify: order %d of store %d: %w", orderID, t.ID(), database.NoRows(err))
+			return err
 		}
 		if !o.Status.CanBecome(next) {
 			return fmt.Errorf("%w: %s → %s", ErrBadTransition, o.Status, next)
@@ -298,16 +294,14 @@ func (m *Module) SetOrderStatus(ctx context.Context, t storeScope, orderID int64
 		if tracking != "" {
 			o.TrackingNumber = tracking
 		}
-		if _, err := tx.NewUpdate().Model(o).Column("status", "status_changed_at", "updated_at", "tracking_number").
-			Where("store_id = ?", t.ID()).WherePK().Exec(ctx); err != nil {
-			return fmt.Errorf("snapify: update order %d: %w", orderID, err)
+		if err := updateOrderStatus(ctx, tx, t, o); err != nil {
+			return err
 		}
 		// Stock goes back on the shelf when an order is cancelled or returned.
 		if next == StatusCancelled || next == StatusReturned {
 			for _, l := range o.Lines {
-				if _, err := tx.NewRaw("UPDATE products SET stock = stock + ? WHERE store_id = ? AND id = ? AND stock IS NOT NULL",
-					l.Quantity, t.ID(), l.ProductID).Exec(ctx); err != nil {
-					return fmt.Errorf("snapify: restock product %d: %w", l.ProductID, err)
+				if err := restockProduct(ctx, tx, t, l.ProductID, l.Quantity); err != nil {
+					return err
 				}
 			}
 		}

@@ -56,3 +56,25 @@ func listProducts(ctx context.Context, db bun.IDB, t storeScope, q productQuery)
 	}
 	return out, n, nil
 }
+
+// reserveStock takes qty of a product off the shelf; false when fewer than qty are left
+// (the check and the decrement are one statement, so parallel orders cannot oversell).
+func reserveStock(ctx context.Context, tx bun.IDB, t storeScope, productID int64, qty int) (bool, error) {
+	res, err := tx.NewRaw("UPDATE products SET stock = stock - ? WHERE store_id = ? AND id = ? AND stock >= ?",
+		qty, t.ID(), productID, qty).Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("snapify: reserve stock of product %d: %w", productID, err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// restockProduct puts qty of a product back on the shelf; products without stock tracking
+// are left alone.
+func restockProduct(ctx context.Context, tx bun.IDB, t storeScope, productID int64, qty int) error {
+	if _, err := tx.NewRaw("UPDATE products SET stock = stock + ? WHERE store_id = ? AND id = ? AND stock IS NOT NULL",
+		qty, t.ID(), productID).Exec(ctx); err != nil {
+		return fmt.Errorf("snapify: restock product %d: %w", productID, err)
+	}
+	return nil
+}

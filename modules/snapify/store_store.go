@@ -101,3 +101,13 @@ func storeByDomain(ctx context.Context, db bun.IDB, domain string) (*Store, erro
 	}
 	return s, nil
 }
+
+// nextOrderSeq counts the store's next order number, locking the store row until the
+// transaction ends so concurrent orders of one store are numbered one after the other.
+func nextOrderSeq(ctx context.Context, tx bun.IDB, t storeScope) (int64, error) {
+	var seq int64
+	if err := tx.NewRaw("UPDATE stores SET order_seq = order_seq + 1 WHERE id = ? RETURNING order_seq", t.ID()).Scan(ctx, &seq); err != nil {
+		return 0, fmt.Errorf("snapify: number order of store %d: %w", t.ID(), err)
+	}
+	return seq, nil
+}
