@@ -11,7 +11,6 @@ import (
 	"github.com/alorig/alorig/modules/snapify/rules"
 	"github.com/alorig/alorig/shared/database"
 	"github.com/alorig/alorig/shared/money"
-	"github.com/alorig/alorig/shared/tenant"
 	"github.com/alorig/alorig/shared/web"
 	"github.com/uptrace/bun"
 )
@@ -134,12 +133,9 @@ func uniqueItemSlug(ctx context.Context, tx bun.IDB, t storeScope, want string, 
 		if n > 1 {
 			slug = rules.WithSuffix(base, n, 80)
 		}
-		var taken bool
-		err := tx.NewRaw(`SELECT EXISTS (SELECT 1 FROM products WHERE store_id = ? AND slug = ? AND id <> ?)
-			OR EXISTS (SELECT 1 FROM categories WHERE store_id = ? AND slug = ? AND id <> ?)`,
-			t.ID(), slug, exceptProduct, t.ID(), slug, exceptCategory).Scan(ctx, &taken)
+		taken, err := itemSlugTaken(ctx, tx, t, slug, exceptProduct, exceptCategory)
 		if err != nil {
-			return "", fmt.Errorf("snapify: slug check: %w", err)
+			return "", err
 		}
 		if !taken {
 			return slug, nil
@@ -229,10 +225,9 @@ func (m *Module) CreateProduct(ctx context.Context, s *Store, in ProductInput) (
 	}
 	var out *Product
 	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		var tier string
-		var count int
-		if err := tx.NewRaw("SELECT tier, product_count FROM stores WHERE id = ? FOR UPDATE", t.ID()).Scan(ctx, &tier, &count); err != nil {
-			return fmt.Errorf("snapify: lock store %d: %w", t.ID(), err)
+		tier, count, err := lockStoreProductCount(ctx, tx, t)
+		if err != nil {
+			return err
 		}
 		if tier != "pro" && count >= FreeProductLimit {
 			return ErrProductLimit
@@ -252,8 +247,8 @@ func (m *Module) CreateProduct(ctx context.Context, s *Store, in ProductInput) (
 			return err
 		}
 		p.Slug = slug
-		if _, err := tx.NewInsert().Model(p).Returning("id").Exec(ctx); err != nil {
-			return fmt.Errorf("snapify: insert product of store %d: %w", t.ID(), err)
+		if err := insertProduct(ctx, tx, t, p); err != nil {
+			return err
 		}
 		out = p
 		return m.invalidateTx(ctx, tx, s)
@@ -288,9 +283,9 @@ func (m *Module) UpdateProduct(ctx context.Context, s *Store, id int64, in Produ
 	}
 	var out *Product
 	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		p := new(Product)
-		if err := tenant.Filter(tx.NewSelect().Model(p), t, "store_id").Where("id = ?", id).For("UPDATE").Scan(ctx); err != nil {
-			return fmt.Errorf("snapify: product %d of store %d: %w", id, t.ID(), database.NoRows(err))
+		p, err := lockProduct(ctx, tx, t, id)
+		if err != nil {
+			return err
 		}
 		if p.Status == "blocked" && in.Status != nil {
 			return &BlockedError{Note: p.ModerationNote}
@@ -307,8 +302,8 @@ func (m *Module) UpdateProduct(ctx context.Context, s *Store, id int64, in Produ
 			p.Slug = slug
 		}
 		p.UpdatedAt = m.d.Clock.Now()
-		if _, err := tenant.Filter(tx.NewUpdate().Model(p), t, "store_id").WherePK().Exec(ctx); err != nil {
-			return fmt.Errorf("snapify: update product %d: %w", id, err)
+		if err := updateProduct(ctx, tx, t, p); err != nil {
+			return err
 		}
 		out = p
 		return m.invalidateTx(ctx, tx, s)
@@ -326,12 +321,8 @@ func (m *Module) DeleteProduct(ctx context.Context, s *Store, id int64) error {
 		return err
 	}
 	return notFound(m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		res, err := tenant.Delete(tx.NewDelete().Model((*Product)(nil)), t, "store_id").Where("id = ?", id).Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("snapify: delete product %d: %w", id, err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("snapify: product %d of store %d: %w", id, t.ID(), database.ErrNotFound)
+		if err := deleteProduct(ctx, tx, t, id); err != nil {
+			return err
 		}
 		return m.invalidateTx(ctx, tx, s)
 	}), ErrNoProduct)
@@ -380,9 +371,11 @@ func (m *Module) SaveCategory(ctx context.Context, s *Store, id int64, in Catego
 		now := m.d.Clock.Now()
 		c := &Category{StoreID: t.ID(), CreatedAt: now}
 		if id != 0 {
-			if err := tenant.Filter(tx.NewSelect().Model(c), t, "store_id").Where("id = ?", id).For("UPDATE").Scan(ctx); err != nil {
-				return fmt.Errorf("snapify: category %d of store %d: %w", id, t.ID(), database.NoRows(err))
+			locked, err := lockCategory(ctx, tx, t, id)
+			if err != nil {
+				return err
 			}
+			c = locked
 		}
 		if in.Name != nil {
 			c.Name = *in.Name
@@ -407,14 +400,12 @@ func (m *Module) SaveCategory(ctx context.Context, s *Store, id int64, in Catego
 			c.Slug = slug
 		}
 		c.UpdatedAt = now
-		var err error
+		save := updateCategory
 		if id == 0 {
-			_, err = tx.NewInsert().Model(c).Returning("id, product_count").Exec(ctx)
-		} else {
-			_, err = tx.NewUpdate().Model(c).Column("name", "slug", "intro", "position", "updated_at").Where("store_id = ?", t.ID()).WherePK().Exec(ctx)
+			save = insertCategory
 		}
-		if err != nil {
-			return fmt.Errorf("snapify: save category of store %d: %w", t.ID(), err)
+		if err := save(ctx, tx, t, c); err != nil {
+			return err
 		}
 		out = c
 		return m.invalidateTx(ctx, tx, s)
@@ -432,12 +423,8 @@ func (m *Module) DeleteCategory(ctx context.Context, s *Store, id int64) error {
 		return err
 	}
 	return notFound(m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		res, err := tenant.Delete(tx.NewDelete().Model((*Category)(nil)), t, "store_id").Where("id = ?", id).Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("snapify: delete category %d: %w", id, err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("snapify: category %d of store %d: %w", id, t.ID(), database.ErrNotFound)
+		if err := deleteCategory(ctx, tx, t, id); err != nil {
+			return err
 		}
 		return m.invalidateTx(ctx, tx, s)
 	}), ErrNoCategory)

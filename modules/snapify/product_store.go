@@ -78,3 +78,55 @@ func restockProduct(ctx context.Context, tx bun.IDB, t storeScope, productID int
 	}
 	return nil
 }
+
+// itemSlugTaken says whether slug names another product or category of the store: both live
+// at /{store}/{slug}, so they share one namespace. exceptProduct and exceptCategory are the
+// item being renamed (0 for none).
+func itemSlugTaken(ctx context.Context, db bun.IDB, t storeScope, slug string, exceptProduct, exceptCategory int64) (bool, error) {
+	var taken bool
+	err := db.NewRaw(`SELECT EXISTS (SELECT 1 FROM products WHERE store_id = ? AND slug = ? AND id <> ?)
+			OR EXISTS (SELECT 1 FROM categories WHERE store_id = ? AND slug = ? AND id <> ?)`,
+		t.ID(), slug, exceptProduct, t.ID(), slug, exceptCategory).Scan(ctx, &taken)
+	if err != nil {
+		return false, fmt.Errorf("snapify: slug check: %w", err)
+	}
+	return taken, nil
+}
+
+// insertProduct adds p to the store's products, reading back its id.
+func insertProduct(ctx context.Context, tx bun.IDB, t storeScope, p *Product) error {
+	p.StoreID = t.ID()
+	if _, err := tx.NewInsert().Model(p).Returning("id").Exec(ctx); err != nil {
+		return fmt.Errorf("snapify: insert product of store %d: %w", t.ID(), err)
+	}
+	return nil
+}
+
+// lockProduct loads one of the store's products with its row locked until the transaction ends.
+func lockProduct(ctx context.Context, tx bun.IDB, t storeScope, id int64) (*Product, error) {
+	p := new(Product)
+	if err := tenant.Filter(tx.NewSelect().Model(p), t, "store_id").Where("id = ?", id).For("UPDATE").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("snapify: product %d of store %d: %w", id, t.ID(), database.NoRows(err))
+	}
+	return p, nil
+}
+
+// updateProduct writes every column of p.
+func updateProduct(ctx context.Context, tx bun.IDB, t storeScope, p *Product) error {
+	if _, err := tenant.Filter(tx.NewUpdate().Model(p), t, "store_id").WherePK().Exec(ctx); err != nil {
+		return fmt.Errorf("snapify: update product %d: %w", p.ID, err)
+	}
+	return nil
+}
+
+// deleteProduct removes one of the store's products, or is database.ErrNotFound.
+func deleteProduct(ctx context.Context, tx bun.IDB, t storeScope, id int64) error {
+	res, err := tenant.Delete(tx.NewDelete().Model((*Product)(nil)), t, "store_id").Where("id = ?", id).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("snapify: delete product %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("snapify: product %d of store %d: %w", id, t.ID(), database.ErrNotFound)
+	}
+	return nil
+}

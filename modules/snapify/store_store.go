@@ -111,3 +111,12 @@ func nextOrderSeq(ctx context.Context, tx bun.IDB, t storeScope) (int64, error) 
 	}
 	return seq, nil
 }
+
+// lockStoreProductCount reads the store's tier and product count with the store row locked
+// until the transaction ends, so concurrent product creates count each other.
+func lockStoreProductCount(ctx context.Context, tx bun.IDB, t storeScope) (tier string, count int, err error) {
+	if err := tx.NewRaw("SELECT tier, product_count FROM stores WHERE id = ? FOR UPDATE", t.ID()).Scan(ctx, &tier, &count); err != nil {
+		return "", 0, fmt.Errorf("snapify: lock store %d: %w", t.ID(), err)
+	}
+	return tier, count, nil
+}
