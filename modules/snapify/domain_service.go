@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/alorig/alorig/shared/cache"
-	"github.com/alorig/alorig/shared/database"
 	"github.com/uptrace/bun"
 	"golang.org/x/net/publicsuffix"
 )
@@ -144,25 +143,17 @@ func (m *Module) markVerified(ctx context.Context, s *Store) error {
 	now := m.d.Clock.Now()
 	var losers []Store
 	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := tx.NewRaw(`UPDATE stores SET custom_domain = NULL, domain_token = '', domain_claimed_at = NULL,
-			domain_verified_at = NULL, updated_at = ? WHERE custom_domain = ? AND id <> ? AND domain_verified_at IS NOT NULL
-			RETURNING id, slug`, now, d, s.ID).Scan(ctx, &losers); err != nil && !errors.Is(database.NoRows(err), database.ErrNotFound) {
-			return fmt.Errorf("snapify: release %s from its former store: %w", d, err)
+		var err error
+		if losers, err = releaseProvenDomain(ctx, tx, s.ID, d, now); err != nil {
+			return err
 		}
 		for i := range losers {
 			if err := m.invalidateTx(ctx, tx, &losers[i]); err != nil {
 				return err
 			}
 		}
-		if err := tx.NewRaw(`UPDATE stores SET domain_verified_at = ?, updated_at = ? WHERE id = ? AND custom_domain = ?
-			AND domain_token = ? AND tier = 'pro' AND suspended_at IS NULL RETURNING *`, now, now, s.ID, d, token).Scan(ctx, s); err != nil {
-			if errors.Is(database.NoRows(err), database.ErrNotFound) {
-				return errClaimChanged
-			}
-			if database.IsUniqueViolation(err, "stores_verified_domain_key") {
-				return ErrDomainTaken
-			}
-			return fmt.Errorf("snapify: verify domain of store %d: %w", s.ID, err)
+		if err := markDomainVerified(ctx, tx, s, d, token, now); err != nil {
+			return err // errClaimChanged, ErrDomainTaken or a failure
 		}
 		return m.invalidateTx(ctx, tx, s)
 	})
@@ -213,26 +204,16 @@ func (m *Module) VerifyDomain(ctx context.Context, s *Store) (*Store, error) {
 // longer a live Pro store) are dropped. It returns how many claims it verified.
 func (m *Module) CheckDomains(ctx context.Context) (int, error) {
 	now := m.d.Clock.Now()
-	var dropped []struct {
-		Slug   string `bun:"slug"`
-		Domain string `bun:"domain"`
-	}
-	if err := m.d.DB.NewRaw(`WITH old AS (
-			SELECT id, custom_domain FROM stores WHERE custom_domain IS NOT NULL
-			AND ((domain_verified_at IS NULL AND domain_claimed_at < ?) OR tier <> 'pro' OR suspended_at IS NOT NULL)
-			FOR UPDATE)
-		UPDATE stores s SET custom_domain = NULL, domain_token = '', domain_claimed_at = NULL, domain_verified_at = NULL,
-			updated_at = ? FROM old WHERE s.id = old.id RETURNING s.slug, old.custom_domain AS domain`,
-		now.Add(-pendingClaimTTL), now).Scan(ctx, &dropped); err != nil && !errors.Is(database.NoRows(err), database.ErrNotFound) {
-		return 0, fmt.Errorf("snapify: drop stale domain claims: %w", err)
+	dropped, err := dropStaleDomainClaims(ctx, m.d.DB, now.Add(-pendingClaimTTL), now)
+	if err != nil {
+		return 0, err
 	}
 	for _, d := range dropped {
 		_ = m.pages.invalidate(ctx, d.Slug, d.Domain)
 	}
-	var pending []Store
-	if err := m.d.DB.NewSelect().Model(&pending).Where("custom_domain IS NOT NULL AND domain_verified_at IS NULL").
-		Where("tier = 'pro' AND suspended_at IS NULL").Order("domain_claimed_at").Limit(500).Scan(ctx); err != nil {
-		return 0, fmt.Errorf("snapify: pending domain claims: %w", err)
+	pending, err := pendingDomainClaims(ctx, m.d.DB, 500)
+	if err != nil {
+		return 0, err
 	}
 	verified := 0
 	for i := range pending {

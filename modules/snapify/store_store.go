@@ -2,6 +2,7 @@ package snapify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -119,4 +120,67 @@ func lockStoreProductCount(ctx context.Context, tx bun.IDB, t storeScope) (tier 
 		return "", 0, fmt.Errorf("snapify: lock store %d: %w", t.ID(), err)
 	}
 	return tier, count, nil
+}
+
+// releaseProvenDomain takes domain d from every other store that proved it before (the domain
+// changed hands), returning those stores' ids and slugs so their pages can be dropped. It spans
+// stores, so it takes the keeping store's id rather than a scope (the periodic re-check loads
+// stores without one).
+func releaseProvenDomain(ctx context.Context, tx bun.IDB, keeperID int64, d string, now time.Time) ([]Store, error) {
+	var losers []Store
+	if err := tx.NewRaw(`UPDATE stores SET custom_domain = NULL, domain_token = '', domain_claimed_at = NULL,
+			domain_verified_at = NULL, updated_at = ? WHERE custom_domain = ? AND id <> ? AND domain_verified_at IS NOT NULL
+			RETURNING id, slug`, now, d, keeperID).Scan(ctx, &losers); err != nil && !errors.Is(database.NoRows(err), database.ErrNotFound) {
+		return nil, fmt.Errorf("snapify: release %s from its former store: %w", d, err)
+	}
+	return losers, nil
+}
+
+// markDomainVerified records that s proved its claim on d with token, reading the row back into
+// s. A claim that changed meanwhile (or a store no longer a live Pro store) is errClaimChanged;
+// a domain another store holds proven is ErrDomainTaken.
+func markDomainVerified(ctx context.Context, tx bun.IDB, s *Store, d, token string, now time.Time) error {
+	if err := tx.NewRaw(`UPDATE stores SET domain_verified_at = ?, updated_at = ? WHERE id = ? AND custom_domain = ?
+			AND domain_token = ? AND tier = 'pro' AND suspended_at IS NULL RETURNING *`, now, now, s.ID, d, token).Scan(ctx, s); err != nil {
+		if errors.Is(database.NoRows(err), database.ErrNotFound) {
+			return errClaimChanged
+		}
+		if database.IsUniqueViolation(err, "stores_verified_domain_key") {
+			return ErrDomainTaken
+		}
+		return fmt.Errorf("snapify: verify domain of store %d: %w", s.ID, err)
+	}
+	return nil
+}
+
+// droppedClaim is a domain claim dropStaleDomainClaims took from a store.
+type droppedClaim struct {
+	Slug   string `bun:"slug"`
+	Domain string `bun:"domain"`
+}
+
+// dropStaleDomainClaims drops the claims still unproven since before claimedBefore, and every
+// claim left on a store that is no longer a live Pro store.
+func dropStaleDomainClaims(ctx context.Context, db bun.IDB, claimedBefore, now time.Time) ([]droppedClaim, error) {
+	var dropped []droppedClaim
+	if err := db.NewRaw(`WITH old AS (
+			SELECT id, custom_domain FROM stores WHERE custom_domain IS NOT NULL
+			AND ((domain_verified_at IS NULL AND domain_claimed_at < ?) OR tier <> 'pro' OR suspended_at IS NOT NULL)
+			FOR UPDATE)
+		UPDATE stores s SET custom_domain = NULL, domain_token = '', domain_claimed_at = NULL, domain_verified_at = NULL,
+			updated_at = ? FROM old WHERE s.id = old.id RETURNING s.slug, old.custom_domain AS domain`,
+		claimedBefore, now).Scan(ctx, &dropped); err != nil && !errors.Is(database.NoRows(err), database.ErrNotFound) {
+		return nil, fmt.Errorf("snapify: drop stale domain claims: %w", err)
+	}
+	return dropped, nil
+}
+
+// pendingDomainClaims lists up to limit unproven claims of live Pro stores, oldest claim first.
+func pendingDomainClaims(ctx context.Context, db bun.IDB, limit int) ([]Store, error) {
+	var pending []Store
+	if err := db.NewSelect().Model(&pending).Where("custom_domain IS NOT NULL AND domain_verified_at IS NULL").
+		Where("tier = 'pro' AND suspended_at IS NULL").Order("domain_claimed_at").Limit(limit).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("snapify: pending domain claims: %w", err)
+	}
+	return pending, nil
 }
