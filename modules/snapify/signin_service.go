@@ -185,14 +185,7 @@ func (m *Module) VerifySignInCode(ctx context.Context, phone rules.Phone, code s
 	} else if n, _ := n.(int64); n != 1 {
 		return 0, ErrBadCode // a parallel guess spent it first
 	}
-	now := m.d.Clock.Now()
-	var id int64
-	err = m.d.DB.NewRaw(`INSERT INTO users (phone, display_name, role, created_at, updated_at) VALUES (?, '', 'member', ?, ?)
-		ON CONFLICT (phone) DO UPDATE SET updated_at = EXCLUDED.updated_at RETURNING id`, phone.E164(), now, now).Scan(ctx, &id)
-	if err != nil {
-		return 0, fmt.Errorf("snapify: seller for %s: %w", phone.National(), err)
-	}
-	return id, nil
+	return upsertSellerByPhone(ctx, m.d.DB, phone, m.d.Clock.Now())
 }
 
 type phoneRequest struct {
