@@ -30,8 +30,8 @@ func readByLoad(t *testing.T) map[string]bool {
 	return read
 }
 
-// perModule turns ALORIG_<MODULE>_<REST> into ALORIG_<MODULE>_<REST> with the module
-// replaced by the placeholder, when Load reads REST for more than one module: those are the
+// perModule writes ALORIG_PSYDGE_<REST> as ALORIG_<MODULE>_<REST> (the token the example
+// uses) when Load reads REST for more than one module: those are the
 // per-module variables the example shows once. Module-specific ones (ALORIG_SNAPIFY_S3_BUCKET)
 // stay as they are.
 func perModule(read map[string]bool) func(string) string {

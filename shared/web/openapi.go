@@ -504,7 +504,9 @@ func (a *API) component(t reflect.Type) string {
 		}
 	}
 	a.names[t], a.taken[name] = name, t
-	a.schemas[name] = &Schema{} // placeholder while the fields are read
+	// The entry exists before its fields are read, so a field of type t (a tree of itself)
+	// becomes a $ref to it instead of recursing forever.
+	a.schemas[name] = &Schema{}
 	*a.schemas[name] = *a.structSchema(t)
 	return name
 }
