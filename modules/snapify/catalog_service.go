@@ -213,18 +213,30 @@ func (m *Module) Categories(ctx context.Context, s *Store) ([]Category, error) {
 	return cats, err
 }
 
+// changeCatalog runs change in one transaction on a store that came through store_access.go,
+// and queues the store's cached pages for invalidation in that same transaction, so a cached
+// page never outlives the change it shows.
+func (m *Module) changeCatalog(ctx context.Context, s *Store, change func(ctx context.Context, tx bun.Tx, t storeScope) error) error {
+	t := s.Scope()
+	if err := needScope(t); err != nil {
+		return err
+	}
+	return m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := change(ctx, tx, t); err != nil {
+			return err
+		}
+		return m.invalidateTx(ctx, tx, s)
+	})
+}
+
 // CreateProduct adds a product. The store row is locked first, so concurrent creates of a
 // Free store line up and the fifteenth is the last one that fits.
 func (m *Module) CreateProduct(ctx context.Context, s *Store, in ProductInput) (*Product, error) {
-	t := s.Scope()
-	if err := needScope(t); err != nil {
-		return nil, err
-	}
-	if err := checkPictures(s, "images", productPictures(in)...); err != nil {
-		return nil, err
-	}
 	var out *Product
-	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := m.changeCatalog(ctx, s, func(ctx context.Context, tx bun.Tx, t storeScope) error {
+		if err := checkPictures(s, "images", productPictures(in)...); err != nil {
+			return err
+		}
 		tier, count, err := lockStoreProductCount(ctx, tx, t)
 		if err != nil {
 			return err
@@ -251,7 +263,7 @@ func (m *Module) CreateProduct(ctx context.Context, s *Store, in ProductInput) (
 			return err
 		}
 		out = p
-		return m.invalidateTx(ctx, tx, s)
+		return nil
 	})
 	if err != nil {
 		return nil, notFound(err, ErrNoProduct)
@@ -274,15 +286,11 @@ func (m *Module) checkCategory(ctx context.Context, tx bun.IDB, t storeScope, id
 
 // UpdateProduct changes the fields in is.
 func (m *Module) UpdateProduct(ctx context.Context, s *Store, id int64, in ProductInput) (*Product, error) {
-	t := s.Scope()
-	if err := needScope(t); err != nil {
-		return nil, err
-	}
-	if err := checkPictures(s, "images", productPictures(in)...); err != nil {
-		return nil, err
-	}
 	var out *Product
-	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := m.changeCatalog(ctx, s, func(ctx context.Context, tx bun.Tx, t storeScope) error {
+		if err := checkPictures(s, "images", productPictures(in)...); err != nil {
+			return err
+		}
 		p, err := lockProduct(ctx, tx, t, id)
 		if err != nil {
 			return err
@@ -306,7 +314,7 @@ func (m *Module) UpdateProduct(ctx context.Context, s *Store, id int64, in Produ
 			return err
 		}
 		out = p
-		return m.invalidateTx(ctx, tx, s)
+		return nil
 	})
 	if err != nil {
 		return nil, notFound(err, ErrNoProduct)
@@ -316,15 +324,8 @@ func (m *Module) UpdateProduct(ctx context.Context, s *Store, id int64, in Produ
 
 // DeleteProduct removes a product; orders keep their snapshot.
 func (m *Module) DeleteProduct(ctx context.Context, s *Store, id int64) error {
-	t := s.Scope()
-	if err := needScope(t); err != nil {
-		return err
-	}
-	return notFound(m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := deleteProduct(ctx, tx, t, id); err != nil {
-			return err
-		}
-		return m.invalidateTx(ctx, tx, s)
+	return notFound(m.changeCatalog(ctx, s, func(ctx context.Context, tx bun.Tx, t storeScope) error {
+		return deleteProduct(ctx, tx, t, id)
 	}), ErrNoProduct)
 }
 
@@ -362,12 +363,8 @@ func (in *CategoryInput) Validate() []web.FieldError {
 
 // SaveCategory creates (id 0) or updates a category.
 func (m *Module) SaveCategory(ctx context.Context, s *Store, id int64, in CategoryInput) (*Category, error) {
-	t := s.Scope()
-	if err := needScope(t); err != nil {
-		return nil, err
-	}
 	var out *Category
-	err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := m.changeCatalog(ctx, s, func(ctx context.Context, tx bun.Tx, t storeScope) error {
 		now := m.d.Clock.Now()
 		c := &Category{StoreID: t.ID(), CreatedAt: now}
 		if id != 0 {
@@ -408,7 +405,7 @@ func (m *Module) SaveCategory(ctx context.Context, s *Store, id int64, in Catego
 			return err
 		}
 		out = c
-		return m.invalidateTx(ctx, tx, s)
+		return nil
 	})
 	if err != nil {
 		return nil, notFound(err, ErrNoCategory)
@@ -418,15 +415,8 @@ func (m *Module) SaveCategory(ctx context.Context, s *Store, id int64, in Catego
 
 // DeleteCategory removes a category; its products stay, uncategorised.
 func (m *Module) DeleteCategory(ctx context.Context, s *Store, id int64) error {
-	t := s.Scope()
-	if err := needScope(t); err != nil {
-		return err
-	}
-	return notFound(m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if err := deleteCategory(ctx, tx, t, id); err != nil {
-			return err
-		}
-		return m.invalidateTx(ctx, tx, s)
+	return notFound(m.changeCatalog(ctx, s, func(ctx context.Context, tx bun.Tx, t storeScope) error {
+		return deleteCategory(ctx, tx, t, id)
 	}), ErrNoCategory)
 }
 
