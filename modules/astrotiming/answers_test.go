@@ -2,9 +2,6 @@ package astrotiming_test
 
 import (
 	"encoding/json"
-	"flag"
-	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,8 +9,6 @@ import (
 	"github.com/alorig/alorig/shared/testkit"
 	"github.com/stretchr/testify/require"
 )
-
-var updateAnswers = flag.Bool("update-answers", false, "rewrite testdata/answers.golden from the current code")
 
 // answer is what a client sees of one request: the status, the headers a client acts on, and
 // the body without its per-request id.
@@ -129,21 +124,5 @@ func TestAnswersStayTheSame(t *testing.T) {
 	res, body = env.Do("POST", host, "/api/v1/calendar/ics", dev, "")
 	require.Equal(t, 403, res.StatusCode, body)
 
-	out, err := json.MarshalIndent(got, "", "  ")
-	require.NoError(t, err)
-	const golden = "testdata/answers.golden"
-	if *updateAnswers {
-		require.NoError(t, os.MkdirAll("testdata", 0o755))
-		require.NoError(t, os.WriteFile(golden, append(out, '\n'), 0o644))
-	}
-	want, err := os.ReadFile(golden)
-	require.NoError(t, err, "run with -update-answers once to record the answers")
-	var wantList []answer
-	require.NoError(t, json.Unmarshal(want, &wantList))
-	require.Len(t, got, len(wantList))
-	for i := range wantList {
-		w, _ := json.Marshal(wantList[i])
-		g, _ := json.Marshal(got[i])
-		require.JSONEq(t, string(w), string(g), fmt.Sprintf("answer %q changed", wantList[i].Name))
-	}
+	testkit.GoldenAnswers(t, "testdata/answers.golden", got, func(a answer) string { return a.Name })
 }

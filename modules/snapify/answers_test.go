@@ -4,21 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/alorig/alorig/modules/snapify"
+	"github.com/alorig/alorig/shared/testkit"
 	"github.com/stretchr/testify/require"
 )
-
-var updateAnswers = flag.Bool("update-answers", false, "rewrite testdata/answers.golden from the current code")
 
 // answer is what a client sees of one request: the status, the content type and the body
 // without what changes from run to run.
@@ -199,21 +196,5 @@ func TestAnswersStayTheSame(t *testing.T) {
 		req{"Free store's sixteenth product", "POST", "/api/v1/stores/my-shop-2/products", seller, `{"title":"One","price_paisa":100}`},
 	)
 
-	out, err := json.MarshalIndent(got, "", "  ")
-	require.NoError(t, err)
-	const golden = "testdata/answers.golden"
-	if *updateAnswers {
-		require.NoError(t, os.MkdirAll("testdata", 0o755))
-		require.NoError(t, os.WriteFile(golden, append(out, '\n'), 0o644))
-	}
-	want, err := os.ReadFile(golden)
-	require.NoError(t, err, "run with -update-answers once to record the answers")
-	var wantList []answer
-	require.NoError(t, json.Unmarshal(want, &wantList))
-	require.Len(t, got, len(wantList))
-	for i := range wantList {
-		w, _ := json.Marshal(wantList[i])
-		g, _ := json.Marshal(got[i])
-		require.JSONEq(t, string(w), string(g), fmt.Sprintf("answer %q changed", wantList[i].Name))
-	}
+	testkit.GoldenAnswers(t, "testdata/answers.golden", got, func(a answer) string { return a.Name })
 }
