@@ -25,11 +25,12 @@ MODULES := psydge snapify sitebuilder observer astrotiming asms
 # would swallow its exit status.
 with_services = services_env=$$($(SERVICES)); eval "$$services_env"
 
-.PHONY: help run test build generate deps deps-build services stop clean bench lint
+.PHONY: help run test build generate deps deps-build services stop clean bench lint \
+	web web-deps web-build web-types web-check web-e2e
 
 help: ## list the targets
 	@echo "usage: make <target>"
-	@awk 'BEGIN { FS = ":.*## " } /^[a-z-]+:.*## / { printf "  %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z0-9-]+:.*## / { printf "  %-10s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 	@echo "variables: APPS=$(APPS) ADDR=$(ADDR) GOTESTFLAGS=… GOBENCHFLAGS=…"
 
 run: deps build ## services, migrate, seed, then serve every module and the worker on ADDR
@@ -46,7 +47,7 @@ run: deps build ## services, migrate, seed, then serve every module and the work
 	# serve prints the six addresses (http://<module>.localhost:PORT/) once it listens.
 	exec $(BIN) serve --apps=$(APPS) --with-worker --addr="$$addr"
 
-test: deps generate ## services, go test ./..., then scripts/validate-deploy.sh
+test: deps generate ## services, go test ./..., web-check, web-e2e, then scripts/validate-deploy.sh
 	@# Generated templ code must match its .templ source: `generate` has just rewritten every
 	# *_templ.go, so anything git now sees changed or untracked was stale (or not yet committed)
 	# in the tree under test. Outside a git work tree (an unpacked archive) there is nothing to
@@ -62,6 +63,10 @@ test: deps generate ## services, go test ./..., then scripts/validate-deploy.sh
 	status=0
 	echo "+ go test $(strip $(GOTESTFLAGS) ./...)"
 	$(GO) test $(GOTESTFLAGS) ./... || status=$$?
+	# The front ends: types, lint, unit tests, committed bundles, then the browser journeys
+	# against a real alorig serve (run even when a Go test failed, so one run reports all).
+	$(MAKE) web-check || status=$$?
+	$(MAKE) web-e2e || status=$$?
 	# Deployment files are checked even when a Go test failed, so one run reports both.
 	if [ -f scripts/validate-deploy.sh ]; then
 		echo "+ scripts/validate-deploy.sh"
@@ -100,6 +105,58 @@ lint: deps-build generate ## gofmt -l and go vet
 		exit 1
 	fi
 	$(GO) vet ./...
+
+# The front ends (web/, docs/web.md). Node and npm are the pinned ones of scripts/dev/node.sh.
+with_node = node_env=$$(scripts/dev/node.sh); eval "$$node_env"
+
+web-deps: ## pinned Node under .dev/node, then npm ci in web/ (only when the lock file changed)
+	@$(with_node)
+	cd web
+	# npm ci wipes node_modules; skip it when the installed tree is from this lock file.
+	if ! cmp -s package-lock.json node_modules/.alorig-lock 2>/dev/null; then
+		echo "+ npm ci (web/)"
+		npm ci --loglevel=error --no-audit --no-fund
+		cp package-lock.json node_modules/.alorig-lock
+	fi
+
+web-build: web-deps ## build every front end into static/apps/<app> (commit the result)
+	@$(with_node)
+	cd web && npm run build --silent
+
+web-types: web-deps ## regenerate web/packages/api/src/*.gen.ts from the committed OpenAPI documents
+	@$(with_node)
+	cd web && node scripts/api-types.mjs
+
+web-check: web-deps ## typecheck, lint, vitest, API types and bundles equal to what is committed
+	@$(with_node)
+	cd web
+	status=0
+	echo "+ web: tsc"; npm run typecheck --silent || status=$$?
+	echo "+ web: eslint"; npx eslint --max-warnings=0 . || status=$$?
+	echo "+ web: vitest"; npx vitest run || status=$$?
+	echo "+ web: api types"; node scripts/api-types.mjs --check || status=$$?
+	echo "+ web: vite build (bundles must equal the committed static/apps)"
+	npm run build --silent >/dev/null || status=$$?
+	cd ..
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		changed=$$( { git diff --name-only -- static/apps; git ls-files --others --exclude-standard -- static/apps; } | sort -u | head -20)
+		if [ -n "$$changed" ]; then
+			echo "make web-check: the built bundles differ from the committed ones (make web-build changed: $$changed); commit them" >&2
+			status=1
+		fi
+	fi
+	exit $$status
+
+web-e2e: web-deps build ## browser journeys: playwright-core + Debian chromium against alorig serve
+	@scripts/dev/ensure-packages.sh browser
+	$(with_services)
+	$(with_node)
+	export ALORIG_BIN='$(CURDIR)/$(BIN)'
+	cd web && npm run e2e --silent
+
+web: web-deps ## Vite dev server with hot reload for APP (default psydge), against make run on :8080
+	@$(with_node)
+	cd web && npm run dev --workspace=@alorig/$(or $(APP),psydge)
 
 deps: ## install the missing Debian packages (with sudo when not root)
 	@scripts/dev/ensure-packages.sh all

@@ -29,6 +29,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	openapitest.Check(t, e, doc,
 		// The landing page is HTML, not API.
 		openapitest.Skip("/"))
+	openapitest.MatchCommitted(t, "psydge", doc)
 	for _, p := range []string{"/api/v1/auth/register", "/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/auth/me", "/api/v1/auth/sessions", "/api/v1/trades/{id}/close"} {
 		require.Contains(t, string(doc), `"`+p+`"`)
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/alorig/alorig/shared/auth"
 	"github.com/alorig/alorig/shared/web"
+	"github.com/alorig/alorig/static"
 	"github.com/alorig/alorig/views/landing"
 	"github.com/labstack/echo/v4"
 )
@@ -14,6 +15,9 @@ import (
 // in openapi.go), and every /api/v1 error goes through problems (errors.go).
 func (m *Module) Web(e *echo.Echo) {
 	e.GET("/", m.landing)
+	// The trade panel (web/apps/psydge, built into static/): docs/web.md.
+	panel, err := static.App("psydge")
+	web.MountApp(e, "/app", panel, err, web.SPAOptions{})
 
 	api := newAPI(m.d.Accounts.CookieName())
 	// The account endpoints come from the platform, mounted and documented by it.

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that building, running and testing alorig need, when missing.
 #
-# usage: scripts/dev/ensure-packages.sh [build|services|all]   (default: all)
+# usage: scripts/dev/ensure-packages.sh [build|services|all|browser|npm]   (default: all)
 #
 #   build     gcc, libc6-dev, pkg-config, libswe-dev (cgo Swiss Ephemeris), swe-basic-data
 #             (ephemeris files), ca-certificates (Go module downloads)
 #   services  postgresql + postgresql-contrib unless ALORIG_DATABASE_URL is set,
 #             redis-server unless ALORIG_REDIS_URL is set
+#   browser   chromium, the browser the front-end tests drive
+#   npm       npm, only to bootstrap the pinned Node.js of scripts/dev/node.sh
 #
 # Runs apt-get update once, and only when something is missing, so a machine that has
 # everything pays for one dpkg-query.
@@ -16,15 +18,19 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 group=${1:-all}
 case $group in
-build | services | all) ;;
-*) die "unknown package group '$group'; use build, services or all" ;;
+build | services | all | browser | npm) ;;
+*) die "unknown package group '$group'; use build, services, all, browser or npm" ;;
 esac
 
 wanted=()
-if [ "$group" != services ]; then
+case $group in
+browser) wanted+=(chromium) ;;
+npm) wanted+=(npm) ;;
+esac
+if [ "$group" = build ] || [ "$group" = all ]; then
 	wanted+=(gcc libc6-dev pkg-config libswe-dev swe-basic-data ca-certificates)
 fi
-if [ "$group" != build ]; then
+if [ "$group" = services ] || [ "$group" = all ]; then
 	if [ -z "${ALORIG_DATABASE_URL:-}" ]; then
 		wanted+=(postgresql postgresql-contrib)
 	fi
@@ -46,6 +52,8 @@ if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>
 		postgresql) command -v pg_ctl >/dev/null 2>&1 || command -v pg_config >/dev/null 2>&1 ||
 			missing+=("PostgreSQL server") ;;
 		redis-server) command -v redis-server >/dev/null 2>&1 || missing+=(redis-server) ;;
+		chromium) command -v chromium >/dev/null 2>&1 || missing+=(chromium) ;;
+		npm) command -v npm >/dev/null 2>&1 || missing+=(npm) ;;
 		esac
 	done
 	if [ ${#missing[@]} -gt 0 ]; then

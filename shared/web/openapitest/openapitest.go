@@ -129,7 +129,7 @@ func Drift(e *echo.Echo, doc *openapi3.T, opts ...Option) []string {
 func ignored(r *echo.Route, o options) bool {
 	switch {
 	case r.Method == http.MethodHead, r.Method == http.MethodOptions, r.Method == echo.RouteNotFound,
-		r.Name == web.DocsRouteName, strings.Contains(r.Name, "labstack/echo"),
+		r.Name == web.DocsRouteName, r.Name == web.AppRouteName, strings.Contains(r.Name, "labstack/echo"),
 		strings.Contains(r.Path, "*"),
 		r.Path == "/healthz", r.Path == "/readyz",
 		strings.HasPrefix(r.Path, "/internal/"), strings.HasPrefix(r.Path, "/debug/"):
