@@ -198,6 +198,9 @@ type GateStatus struct {
 	InSession       bool                `json:"in_session"`
 	Session         string              `json:"session,omitempty"`
 	Signals         []discipline.Signal `json:"signals"`
+	// Now is the server's time when the status was read: countdowns run against it, not the
+	// browser's clock, which may be off (and is, under a development ALORIG_CLOCK).
+	Now time.Time `json:"now"`
 }
 
 func timePtr(t time.Time, now time.Time) *time.Time {
@@ -226,6 +229,7 @@ func (m *Module) gateStatus(l *loaded) GateStatus {
 		OpenTrades: len(s.Open), LossLockR: -float64(max(cfg.LossLockMilliR, 0)) / 1000, ProfitLockR: float64(cfg.ProfitLockMilliR) / 1000,
 		CooldownUntil: timePtr(cool, now), BlackoutUntil: timePtr(s.BlackoutUntil, now), SessionLocked: timePtr(s.SessionLockUntil, now),
 		AckPending: s.AckPending, Level: lvl.String(), ViolationsToday: s.ViolationsToday, InSession: in, Session: sess, Signals: sigs,
+		Now: now.UTC(),
 	}
 }
 

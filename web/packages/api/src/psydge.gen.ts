@@ -751,6 +751,8 @@ export type components = {
             level: string;
             /** Format: double */
             loss_lock_r: number;
+            /** Format: date-time */
+            now: string;
             /** Format: double */
             open_risk_r: number;
             /** Format: int64 */
