@@ -9,6 +9,7 @@ export default tseslint.config(
   { ignores: ["**/node_modules/**", "**/dist/**", "../static/**", "**/*.gen.ts", "e2e/results/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { files: ["**/*.{js,mjs}"], languageOptions: { globals: { ...globals.node } } },
   {
     files: ["**/*.{ts,tsx}"],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },

@@ -6,3 +6,4 @@ export * from "./live";
 export * from "./money";
 export * from "./problem";
 export { SignIn } from "./SignIn";
+export * from "./router";

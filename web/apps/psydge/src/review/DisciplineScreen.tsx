@@ -1,0 +1,3 @@
+export function DisciplineScreen() {
+  return <h1 className="text-xl font-bold">Discipline</h1>;
+}

@@ -1,0 +1,3 @@
+export function JournalScreen() {
+  return <h1 className="text-xl font-bold">Journal</h1>;
+}

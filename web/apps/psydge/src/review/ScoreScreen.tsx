@@ -1,0 +1,3 @@
+export function ScoreScreen() {
+  return <h1 className="text-xl font-bold">Score</h1>;
+}

@@ -1,0 +1,3 @@
+export function SignalsScreen() {
+  return <h1 className="text-xl font-bold">Signals</h1>;
+}

@@ -1,0 +1,3 @@
+export function TradeScreen() {
+  return <h1 className="text-xl font-bold">Trade</h1>;
+}

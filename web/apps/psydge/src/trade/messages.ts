@@ -1,0 +1,3 @@
+import type { Catalog } from "@alorig/ui";
+
+export const tradeMessages: Partial<Catalog> = { en: {}, ur: {} };
