@@ -139,6 +139,8 @@ type Config struct {
 
 	Snapify SnapifyConfig
 	Psydge  PsydgeConfig
+	// Billing is the Stripe account and plans of each module that sells (BillingModules).
+	Billing BillingConfig
 	Astro   AstroConfig
 }
 
@@ -401,6 +403,7 @@ func Load(getenv Getenv) (*Config, error) {
 			}
 		}
 	}
+	c.Billing = loadBilling(getenv, duration("ALORIG_BILLING_GRACE_PERIOD", "168h", false), &errs)
 	// Snapify and AstroTiming keep their own copies (absent means "not configured" to them).
 	c.Snapify.PublicBaseURL = strings.TrimRight(c.Snapify.PublicBaseURL, "/")
 	c.Astro.PublicBaseURL = c.Modules["astrotiming"].PublicURL
@@ -629,4 +632,56 @@ func lowerAll(in []string) []string {
 		in[i] = strings.ToLower(in[i])
 	}
 	return in
+}
+
+// BillingModules are the modules that sell plans through Stripe.
+var BillingModules = []string{"psydge", "astrotiming"}
+
+// BillingConfig is shared/billing's configuration. A module without a secret key is "not
+// configured": its billing endpoints say so, and plans come only from `alorig billing grant`.
+type BillingConfig struct {
+	// APIBase is Stripe's API origin (ALORIG_STRIPE_API_BASE); tests point it at a fake.
+	APIBase string
+	// Grace is how long a past-due subscription keeps its plan before it lapses.
+	Grace   time.Duration
+	Modules map[string]StripeAccount
+}
+
+// StripeAccount is one module's Stripe keys and the price id of each plan it sells, from
+// ALORIG_<MODULE>_STRIPE_SECRET_KEY, _STRIPE_WEBHOOK_SECRET and _STRIPE_PRICES
+// ("vista=price_123" or "developer=price_a,premium=price_b").
+type StripeAccount struct {
+	SecretKey     string
+	WebhookSecret string
+	Prices        map[string]string // plan → Stripe price id
+}
+
+func loadBilling(getenv Getenv, grace time.Duration, errs *[]error) BillingConfig {
+	b := BillingConfig{APIBase: strings.TrimRight(strings.TrimSpace(getenv("ALORIG_STRIPE_API_BASE")), "/"), Grace: grace,
+		Modules: map[string]StripeAccount{}}
+	if b.APIBase == "" {
+		b.APIBase = "https://api.stripe.com"
+	}
+	if u, err := url.Parse(b.APIBase); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		*errs = append(*errs, fmt.Errorf("ALORIG_STRIPE_API_BASE=%q: want an origin such as https://api.stripe.com", b.APIBase))
+	}
+	for _, name := range BillingModules {
+		key := "ALORIG_" + strings.ToUpper(name) + "_STRIPE_"
+		a := StripeAccount{SecretKey: strings.TrimSpace(getenv(key + "SECRET_KEY")),
+			WebhookSecret: strings.TrimSpace(getenv(key + "WEBHOOK_SECRET")), Prices: map[string]string{}}
+		for _, pair := range splitList(getenv(key + "PRICES")) {
+			plan, price, ok := strings.Cut(pair, "=")
+			plan, price = strings.ToLower(strings.TrimSpace(plan)), strings.TrimSpace(price)
+			if !ok || plan == "" || price == "" {
+				*errs = append(*errs, fmt.Errorf("%sPRICES: %q: want plan=price_id pairs, comma-separated", key, pair))
+				continue
+			}
+			a.Prices[plan] = price
+		}
+		if a.SecretKey != "" && a.WebhookSecret == "" {
+			*errs = append(*errs, fmt.Errorf("%sWEBHOOK_SECRET is required with %sSECRET_KEY: unsigned events cannot be trusted", key, key))
+		}
+		b.Modules[name] = a
+	}
+	return b
 }
