@@ -5,10 +5,19 @@
 import { create } from "zustand";
 import { ApiError, openLive, sameOriginWS, type Live, type LiveStatus } from "@alorig/ui";
 import { api } from "../api";
-import type { AccountView, GateStatus, LiveTicket, Position, Trade, ViolationRow } from "../types";
+import type { AccountView, ConfigView, GateStatus, LiveTicket, Position, Trade, ViolationRow } from "../types";
 
-/** The whitelisted symbols the watchlist and chart offer (the engine's default whitelist). */
-export const SYMBOLS = ["EURUSD", "GBPUSD", "USDJPY", "XAUUSD"] as const;
+/**
+ * The platform's symbol universe (discipline.Universe in modules/psydge/discipline/config.go):
+ * the default whitelist, used until the trader's own whitelist has been read.
+ */
+export const SYMBOLS = [
+  "EURUSD", "GBPUSD", "USDJPY", "USDCHF", "AUDUSD", "USDCAD", "NZDUSD",
+  "EURJPY", "GBPJPY", "EURGBP", "XAUUSD", "US30", "US500", "NAS100", "DE40", "UK100",
+] as const;
+
+/** A quote older than this (by the server's clock) is marked stale: the server's price key lives 5 s. */
+export const STALE_AFTER_MS = 5_000;
 
 export interface Quote {
   symbol: string;
@@ -18,6 +27,13 @@ export interface Quote {
   time: string;
   /** Browser time the quote arrived (performance.now()), for latency measurement. */
   receivedAt: number;
+}
+
+/** Whether a quote is stale at server time `serverNowMs`; no quote at all counts as stale. */
+export function isStale(q: Pick<Quote, "time"> | undefined, serverNowMs: number): boolean {
+  if (!q) return true;
+  const t = Date.parse(q.time);
+  return !Number.isFinite(t) || serverNowMs - t > STALE_AFTER_MS;
 }
 
 export interface AIMessage {
@@ -30,6 +46,8 @@ export interface LiveState {
   status: LiveStatus;
   /** Server time minus browser time, from the last gate status: countdowns use it. */
   clockOffsetMs: number;
+  /** The trader's whitelisted symbols (their discipline config), in its order. */
+  whitelist: string[];
   prices: Record<string, Quote>;
   gate?: GateStatus;
   account?: AccountView;
@@ -40,25 +58,41 @@ export interface LiveState {
   aiMessages: AIMessage[];
   /** Bumped whenever a score event arrives, for screens that re-fetch the score. */
   scoreVersion: number;
+  /** Bumped whenever a Vista signal is published for a watched symbol. */
+  signalVersion: number;
   connect(): void;
   disconnect(): void;
-  /** Re-fetches gate, account, open trades and prices over HTTP. */
+  /** Forgets everything the store holds (sign-out: the next person must not see it). */
+  reset(): void;
+  /** Re-fetches gate, account, trades, prices and the whitelist over HTTP. */
   refresh(): Promise<void>;
+  /** Sets the whitelist (after the discipline config changed) and subscribes to new symbols. */
+  setWhitelist(symbols: string[]): void;
   /** Server time now, in ms since the epoch. */
   serverNow(): number;
 }
 
 let live: Live | undefined;
+/** The symbols the open socket is subscribed to (by its URL or a later subscribe frame). */
+let subscribed = new Set<string>();
 
-export const useLive = create<LiveState>((set, get) => ({
-  status: "closed",
+const empty = {
+  status: "closed" as LiveStatus,
   clockOffsetMs: 0,
+  whitelist: [...SYMBOLS] as string[],
   prices: {},
+  gate: undefined,
+  account: undefined,
   positions: [],
   trades: {},
   violations: [],
   aiMessages: [],
   scoreVersion: 0,
+  signalVersion: 0,
+};
+
+export const useLive = create<LiveState>((set, get) => ({
+  ...empty,
 
   serverNow: () => Date.now() + get().clockOffsetMs,
 
@@ -67,14 +101,15 @@ export const useLive = create<LiveState>((set, get) => ({
     live = openLive<{ type: string; data: unknown }>({
       async url() {
         const t = await api.post<LiveTicket>("/ws/ticket");
-        return sameOriginWS(`/ws?ticket=${encodeURIComponent(t.ticket)}&symbols=${SYMBOLS.join(",")}`);
+        // The URL subscribes at once; a subscribe frame on open would only repeat the
+        // snapshot and spend the connection's frame allowance.
+        const symbols = get().whitelist;
+        subscribed = new Set(symbols);
+        return sameOriginWS(`/ws?ticket=${encodeURIComponent(t.ticket)}&symbols=${encodeURIComponent(symbols.join(","))}`);
       },
       isFatal: (e) => e instanceof ApiError && (e.status === 401 || e.status === 403),
       onStatus: (status) => set({ status }),
-      onOpen: () => {
-        live?.send({ type: "subscribe", symbols: [...SYMBOLS] });
-        void get().refresh();
-      },
+      onOpen: () => void get().refresh(),
       onMessage: (msg) => applyEvent(msg.type, msg.data),
     });
   },
@@ -82,31 +117,75 @@ export const useLive = create<LiveState>((set, get) => ({
   disconnect() {
     live?.close();
     live = undefined;
+    subscribed = new Set();
     set({ status: "closed" });
   },
 
+  reset() {
+    get().disconnect();
+    set({ ...empty });
+  },
+
+  setWhitelist(symbols) {
+    if (symbols.length === 0) return;
+    set({ whitelist: symbols });
+    const added = symbols.filter((s) => !subscribed.has(s));
+    if (live && added.length > 0) {
+      for (const s of added) subscribed.add(s);
+      live.send({ type: "subscribe", symbols: added });
+    }
+  },
+
   async refresh() {
-    const [gate, account, open, prices] = await Promise.allSettled([
+    const [config, gate, account, open, recent] = await Promise.allSettled([
+      api.get<ConfigView>("/discipline-config"),
       api.get<GateStatus>("/gates"),
       api.get<AccountView>("/account"),
       api.get<Trade[]>("/trades", { status: "open" }),
-      api.get<Record<string, Omit<Quote, "receivedAt">>>("/prices", { symbols: SYMBOLS.join(",") }),
+      api.get<Trade[]>("/trades", { limit: 50 }),
     ]);
+    if (config.status === "fulfilled") get().setWhitelist((config.value.config.whitelist ?? []).map((i) => i.symbol));
     if (gate.status === "fulfilled") setGate(gate.value);
-    if (account.status === "fulfilled") set({ account: account.value, positions: account.value.positions ?? get().positions });
-    if (open.status === "fulfilled") {
-      const trades = { ...get().trades };
-      for (const t of open.value) trades[t.id] = t;
-      set({ trades });
-    }
-    if (prices.status === "fulfilled") {
+    if (account.status === "fulfilled") set({ account: account.value, positions: sortPositions(account.value.positions ?? []) });
+    if (open.status === "fulfilled") set({ trades: mergeTrades(get().trades, open.value, recent.status === "fulfilled" ? recent.value : []) });
+    const prices = await api.get<Record<string, Omit<Quote, "receivedAt">>>("/prices", { symbols: get().whitelist.join(",") }).catch(() => undefined);
+    if (prices) {
       const now = performance.now();
       const next = { ...get().prices };
-      for (const [sym, q] of Object.entries(prices.value)) if (!next[sym] || next[sym].time < q.time) next[sym] = { ...q, receivedAt: now };
+      for (const [sym, q] of Object.entries(prices)) if (newer(q, next[sym])) next[sym] = { ...q, receivedAt: now };
       set({ prices: next });
     }
   },
 }));
+
+/**
+ * Folds a re-fetch into the trades the store holds: `open` is every open trade, `recent` the
+ * latest trades of any status. A trade the store still holds as open that is in neither list
+ * closed while the channel was down, so it is dropped rather than shown open.
+ */
+export function mergeTrades(held: Record<number, Trade>, open: Trade[], recent: Trade[]): Record<number, Trade> {
+  const next: Record<number, Trade> = {};
+  const openIds = new Set(open.map((t) => t.id));
+  const recentIds = new Set(recent.map((t) => t.id));
+  for (const [id, t] of Object.entries(held)) {
+    const stillOpen = t.status === "open" || t.status === "pending" || t.status === "unknown";
+    if (stillOpen && !openIds.has(t.id) && !recentIds.has(t.id)) continue;
+    next[Number(id)] = t;
+  }
+  for (const t of recent) next[t.id] = t;
+  for (const t of open) next[t.id] = t;
+  return next;
+}
+
+function newer(q: { time: string }, held: { time: string } | undefined): boolean {
+  if (!held) return true;
+  // ISO strings with varying fraction lengths do not sort as text ("05.1Z" > "05.15Z").
+  return Date.parse(q.time) >= Date.parse(held.time);
+}
+
+function sortPositions(ps: Position[]): Position[] {
+  return [...ps].sort((a, b) => a.openedAt.localeCompare(b.openedAt) || a.id.localeCompare(b.id));
+}
 
 function setGate(g: GateStatus) {
   const offset = g.now ? Date.parse(g.now) - Date.now() : useLive.getState().clockOffsetMs;
@@ -119,6 +198,8 @@ export function applyEvent(type: string, data: unknown) {
   switch (type) {
     case "price": {
       const q = data as Omit<Quote, "receivedAt">;
+      // A snapshot after a reconnect can carry a quote older than one already shown.
+      if (!newer(q, s.prices[q.symbol])) break;
       useLive.setState({ prices: { ...s.prices, [q.symbol]: { ...q, receivedAt: performance.now() } } });
       break;
     }
@@ -126,8 +207,14 @@ export function applyEvent(type: string, data: unknown) {
       setGate(data as GateStatus);
       break;
     case "positions": {
-      const d = data as { account?: AccountView; positions?: Position[] };
-      useLive.setState({ account: d.account ?? s.account, positions: d.positions ?? [] });
+      // The channel's positions event carries the broker account (AccountInfo), not the
+      // whole AccountView: keep the connection the HTTP answer gave.
+      const d = data as { account?: AccountView["account"] | null; positions?: Position[] };
+      const positions = sortPositions(d.positions ?? []);
+      const account = d.account
+        ? { connection: s.account?.connection ?? null, account: d.account, positions }
+        : s.account && { ...s.account, positions };
+      useLive.setState({ account, positions });
       break;
     }
     case "trade": {
@@ -140,6 +227,9 @@ export function applyEvent(type: string, data: unknown) {
       break;
     case "score":
       useLive.setState({ scoreVersion: s.scoreVersion + 1 });
+      break;
+    case "signal":
+      useLive.setState({ signalVersion: s.signalVersion + 1 });
       break;
     case "ai_message":
       useLive.setState({ aiMessages: [data as AIMessage, ...s.aiMessages].slice(0, 50) });
