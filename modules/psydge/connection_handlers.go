@@ -93,3 +93,11 @@ func (m *Module) getAccount(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, v)
 }
+
+func (m *Module) getSymbol(c echo.Context) error {
+	s, err := m.SymbolSpec(c.Request().Context(), uid(c), c.Param("symbol"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s)
+}

@@ -3,9 +3,12 @@ package psydge
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/alorig/alorig/modules/psydge/broker"
+	"github.com/alorig/alorig/modules/psydge/market"
 	"github.com/alorig/alorig/shared/secret"
 )
 
@@ -92,6 +95,32 @@ func (m *Module) Disconnect(ctx context.Context, userID, id int64) error {
 	m.brokers.forget(id)
 	m.ticketsChanged(ctx, userID)
 	return nil
+}
+
+// SymbolSpec is the connected broker's specification of a symbol, as a ticket resolves it.
+func (m *Module) SymbolSpec(ctx context.Context, userID int64, symbol string) (market.SymbolSpec, error) {
+	symbol = strings.ToUpper(strings.TrimSpace(symbol))
+	if symbol == "" || len(symbol) > 32 || strings.ContainsFunc(symbol, func(r rune) bool {
+		return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-')
+	}) {
+		return market.SymbolSpec{}, problemField("symbol", "must be a symbol such as EURUSD: letters, digits, '.', '_' or '-', at most 32")
+	}
+	conn, err := liveConnection(ctx, m.d.DB, userID)
+	if err != nil {
+		return market.SymbolSpec{}, ErrNoConnection
+	}
+	b, err := m.brokerFor(ctx, conn)
+	if err != nil {
+		return market.SymbolSpec{}, &brokerDown{err: err}
+	}
+	spec, err := b.SymbolSpecification(ctx, symbol)
+	if err != nil {
+		if errors.Is(err, broker.ErrNotFound) || errors.Is(err, market.ErrUnknownSymbol) || strings.Contains(err.Error(), "unknown symbol") {
+			return market.SymbolSpec{}, problemField("symbol", symbol+" is not offered by this account")
+		}
+		return market.SymbolSpec{}, &BrokerError{What: "the broker did not return the symbol specification"}
+	}
+	return spec, nil
 }
 
 // Account reads the user's broker account and open positions.

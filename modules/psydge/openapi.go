@@ -80,6 +80,9 @@ var (
 	deleteConnectionOp = web.Operation{Summary: "Disconnect", Responses: web.NoContent(), Problems: []int{http.StatusNotFound}}
 	accountOp          = web.Operation{Summary: "Broker account (balance, equity) and open positions", Responses: web.OK(AccountView{}),
 		Problems: []int{http.StatusConflict, http.StatusBadGateway, http.StatusServiceUnavailable}}
+	symbolOp = web.Operation{Summary: "The broker's specification of a symbol: digits, tick size, contract size, volume limits, profit currency",
+		Description: "What a ticket needs to turn a stop in pips into a price and a risk share into lots; the check's risk figures stay the authority.",
+		Responses:   web.OK(market.SymbolSpec{}), Problems: []int{http.StatusConflict, http.StatusUnprocessableEntity, http.StatusBadGateway, http.StatusServiceUnavailable}}
 
 	getConfigOp = web.Operation{Summary: "Your discipline config and the locked rules", Responses: web.OK(ConfigView{})}
 	putConfigOp = web.Operation{Summary: "Tighten your config (partial); loosening any rule is a 422 RULE_LOCKED naming it",

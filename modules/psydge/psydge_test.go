@@ -271,6 +271,17 @@ func TestEndpointsAndConfig(t *testing.T) {
 		{Name: "patterns", Host: host, Path: "/api/v1/patterns", Header: map[string]string{"Authorization": "Bearer " + token}, Status: 200},
 		{Name: "scores", Host: host, Path: "/api/v1/scores", Header: map[string]string{"Authorization": "Bearer " + token}, Status: 200},
 		{Name: "account", Host: host, Path: "/api/v1/account", Header: map[string]string{"Authorization": "Bearer " + token}, Status: 200, Contains: []string{`"paper":true`}},
+		{Name: "symbol spec", Host: host, Path: "/api/v1/symbols/usdjpy", Header: map[string]string{"Authorization": "Bearer " + token}, Status: 200,
+			Check: func(t testing.TB, _ *http.Response, body string) {
+				var s market.SymbolSpec
+				require.NoError(t, json.Unmarshal([]byte(body), &s), body)
+				require.Equal(t, "USDJPY", s.Symbol)
+				require.Equal(t, 3, s.Digits)
+				require.Equal(t, "JPY", s.ProfitCurrency)
+				require.InDelta(t, 100000, s.ContractSize, 0)
+			}},
+		{Name: "unknown symbol", Host: host, Path: "/api/v1/symbols/NOPE", Header: map[string]string{"Authorization": "Bearer " + token}, Status: 422, Contains: []string{"symbol", "not offered"}},
+		{Name: "malformed symbol", Host: host, Path: "/api/v1/symbols/EUR%20USD", Header: map[string]string{"Authorization": "Bearer " + token}, Status: 422, Contains: []string{"symbol"}},
 		{Name: "profile", Method: "PATCH", Host: host, Path: "/api/v1/profile", Header: map[string]string{"Authorization": "Bearer " + token}, Body: `{"timezone":"Asia/Karachi"}`, Status: 200, Contains: []string{"Asia/Karachi"}},
 		{Name: "unauthenticated", Host: host, Path: "/api/v1/trades", Status: 401},
 	})

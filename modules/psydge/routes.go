@@ -33,6 +33,7 @@ func (m *Module) Web(e *echo.Echo) {
 	brokers.POST("/broker-connections", m.createConnection, createConnectionOp)
 	brokers.DELETE("/broker-connections/:id", m.deleteConnection, deleteConnectionOp)
 	brokers.GET("/account", m.getAccount, accountOp)
+	brokers.GET("/symbols/:symbol", m.getSymbol, symbolOp)
 
 	rules := api.On(v1, "discipline")
 	rules.GET("/discipline-config", m.getConfig, getConfigOp)

@@ -18,6 +18,7 @@ export type ScoreRow = S["ScoreRow"];
 export type Signal = S["Signal"];
 export type SignalRow = S["SignalRow"];
 export type Strategy = S["Strategy"];
+export type SymbolSpec = S["SymbolSpec"];
 export type TicketRequest = S["TicketRequest"];
 export type Trade = S["Trade"];
 export type Verdict = S["Verdict"];

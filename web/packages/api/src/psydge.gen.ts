@@ -497,6 +497,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/symbols/{symbol}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The broker's specification of a symbol: digits, tick size, contract size, volume limits, profit currency
+         * @description What a ticket needs to turn a stop in pips into a price and a risk share into lots; the check's risk figures stay the authority.
+         */
+        get: operations["getApiV1SymbolsSymbol"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/trades": {
         parameters: {
             query?: never;
@@ -1003,6 +1023,27 @@ export type components = {
             title: string;
             /** Format: int64 */
             valid_bars: number;
+        };
+        SymbolSpec: {
+            baseCurrency: string;
+            /** Format: double */
+            contractSize: number;
+            description?: string;
+            /** Format: int64 */
+            digits: number;
+            marginCurrency?: string;
+            /** Format: double */
+            maxVolume: number;
+            /** Format: double */
+            minVolume: number;
+            profitCurrency: string;
+            symbol: string;
+            /** Format: double */
+            tickSize: number;
+            /** Format: double */
+            tickValue?: number;
+            /** Format: double */
+            volumeStep: number;
         };
         TicketRequest: {
             /** @enum {string} */
@@ -2993,6 +3034,82 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiV1SymbolsSymbol: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                symbol: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SymbolSpec"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
