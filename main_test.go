@@ -3,15 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/alorig/alorig/config"
+	"github.com/alorig/alorig/shared/cache"
 	"github.com/alorig/alorig/shared/database"
 	"github.com/alorig/alorig/shared/testkit"
 	"github.com/stretchr/testify/require"
@@ -194,5 +198,134 @@ func TestEveryListedFlagIsRead(t *testing.T) {
 		for name := range tc.flags {
 			require.NotNil(t, fs.Lookup(name), "%s has no --%s", cmd, name)
 		}
+	}
+}
+
+// `make run` migrates and seeds every module, then serves them all in one process with the
+// worker (`serve --apps=all --with-worker`, surface "all"). Psydge's paper feed must run in
+// that process: prices arrive and a paper account answers, as the README's walkthrough and
+// the trade panel expect. (The feed once ran only for surface "web", so this process answered
+// `{}` for prices and 503 BROKER_UNAVAILABLE for the account.)
+func TestMakeRunServesThePaperFeed(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"ALORIG_ENV": "development", "ALORIG_DATABASE_URL": testkit.ServerURL(),
+		"ALORIG_REDIS_URL": testkit.RedisURL(), "ALORIG_ENCRYPTION_KEYS": testkit.TestKeys, "ALORIG_ADMIN_ADDR": "off"}
+	tag := strconv.FormatInt(time.Now().UnixNano(), 36)
+	for _, name := range config.Names() {
+		up := strings.ToUpper(name)
+		env["ALORIG_"+up+"_DATABASE_URL"] = testkit.EmptyDatabaseURL(t, "run_"+name)
+		env["ALORIG_"+up+"_REDIS_PREFIX"] = name + ":trun" + tag + ":"
+	}
+	t.Cleanup(func() { dropRedisPrefixes(t, env) })
+	ctx := context.Background()
+	require.NoError(t, run(ctx, []string{"migrate", "--all"}, getenv(env), io.Discard, io.Discard))
+	require.NoError(t, run(ctx, []string{"seed", "--all"}, getenv(env), io.Discard, io.Discard))
+
+	// The Makefile's command line, on a free loopback port: serve prints each module's address.
+	out := &lineWriter{lines: make(chan string, 16)}
+	sctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		done <- run(sctx, []string{"serve", "--apps=all", "--with-worker", "--addr=127.0.0.1:0"}, getenv(env), out, io.Discard)
+	}()
+	t.Cleanup(func() {
+		stop()
+		require.NoError(t, <-done, "a stop request ends serve cleanly")
+	})
+	var base string
+	for base == "" {
+		select {
+		case l := <-out.lines:
+			if f := strings.Fields(l); len(f) == 2 && f[0] == "psydge" {
+				_, port, _ := strings.Cut(strings.TrimPrefix(strings.TrimSuffix(f[1], "/"), "http://"), ":")
+				base = "http://127.0.0.1:" + port
+			}
+		case err := <-done:
+			t.Fatalf("serve ended before listening: %v", err)
+		case <-time.After(60 * time.Second):
+			t.Fatal("serve printed no psydge address within 60 s")
+		}
+	}
+	call := func(method, path, token, body string) (int, string) {
+		req, err := http.NewRequest(method, base+path, strings.NewReader(body))
+		require.NoError(t, err)
+		req.Host = "psydge.localhost"
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+
+	// A new trader connects the paper broker, as in docs/psydge.md.
+	code, body := call(http.MethodPost, "/api/v1/auth/register", "", `{"email":"run@example.com","password":"correct horse battery"}`)
+	require.Equal(t, http.StatusCreated, code, body)
+	var signedIn struct{ Token string }
+	require.NoError(t, json.Unmarshal([]byte(body), &signedIn))
+	require.NotEmpty(t, signedIn.Token, body)
+	code, body = call(http.MethodPost, "/api/v1/broker-connections", signedIn.Token, `{"broker":"paper"}`)
+	require.Equal(t, http.StatusCreated, code, body)
+
+	var prices map[string]struct{ Bid, Ask float64 }
+	require.Eventually(t, func() bool {
+		code, body := call(http.MethodGet, "/api/v1/prices?symbols=EURUSD,XAUUSD", signedIn.Token, "")
+		return code == http.StatusOK && json.Unmarshal([]byte(body), &prices) == nil && len(prices) == 2
+	}, 10*time.Second, 100*time.Millisecond, "the paper feed publishes prices")
+	require.Greater(t, prices["EURUSD"].Ask, prices["EURUSD"].Bid)
+
+	code, body = call(http.MethodGet, "/api/v1/account", signedIn.Token, "")
+	require.Equal(t, http.StatusOK, code, "the paper account lives in this process: %s", body)
+	require.Contains(t, body, `"currency":"USD"`)
+
+	// The seeded demo trader's paper account answers too.
+	code, body = call(http.MethodPost, "/api/v1/auth/login", "", `{"email":"demo@psydge.localhost","password":"demo-password-1"}`)
+	require.Equal(t, http.StatusOK, code, body)
+	require.NoError(t, json.Unmarshal([]byte(body), &signedIn))
+	code, body = call(http.MethodGet, "/api/v1/account", signedIn.Token, "")
+	require.Equal(t, http.StatusOK, code, body)
+}
+
+// lineWriter hands serve's stdout over line by line.
+type lineWriter struct {
+	mu    sync.Mutex
+	buf   []byte
+	lines chan string
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf = append(w.buf, p...)
+	for {
+		i := bytes.IndexByte(w.buf, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		select {
+		case w.lines <- string(w.buf[:i]):
+		default:
+		}
+		w.buf = w.buf[i+1:]
+	}
+}
+
+// dropRedisPrefixes deletes the keys the test's modules left under their Redis prefixes.
+func dropRedisPrefixes(t *testing.T, env map[string]string) {
+	cfg, err := config.Load(getenv(env))
+	require.NoError(t, err)
+	for _, name := range config.Names() {
+		mc := cfg.Modules[name]
+		kv, err := cache.Open(cfg.RedisURL, mc.RedisDB, mc.RedisPrefix, 0)
+		if err != nil {
+			continue
+		}
+		if keys, _ := kv.Keys(context.Background(), "*"); len(keys) > 0 {
+			_, _ = kv.Del(context.Background(), keys...)
+		}
+		kv.Close()
 	}
 }

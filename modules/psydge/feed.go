@@ -20,6 +20,7 @@ import (
 	"github.com/alorig/alorig/modules/psydge/market/vista"
 	"github.com/alorig/alorig/shared/auth"
 	"github.com/alorig/alorig/shared/cache"
+	"github.com/alorig/alorig/shared/platform"
 	"github.com/alorig/alorig/shared/web"
 	"github.com/labstack/echo/v4"
 	"github.com/redis/go-redis/v9"
@@ -32,6 +33,23 @@ const priceTTL = 5 * time.Second
 // warmUpSpan is how much paper history the feed walks through at start, so charts and the
 // strategies have bars from the first minute.
 const warmUpSpan = 48 * time.Hour
+
+// runsPaperFeed reports whether this process holds the paper feed, and with it the paper
+// accounts: a serve process whose surfaces include the web one ("web" for one module, "all"
+// for the all-in-one process of `make run`), and seed, which never starts it. A process
+// serving only the ws surface, and the worker, hold none (ErrPaperElsewhere).
+func runsPaperFeed(d platform.Deps) bool {
+	if d.Config == nil || !d.Config.Psydge.PaperFeed {
+		return false
+	}
+	switch d.Role {
+	case platform.RoleSeed:
+		return true
+	case platform.RoleServe:
+		return d.Surface == "" || d.Surface == "web" || d.Surface == "all"
+	}
+	return false
+}
 
 // onQuote runs for every paper quote: candles, and stop-loss/take-profit on paper accounts.
 func (m *Module) onQuote(q market.Quote) {

@@ -14,6 +14,7 @@ import (
 	"github.com/alorig/alorig/modules/psydge/live"
 	"github.com/alorig/alorig/modules/psydge/market"
 	"github.com/alorig/alorig/shared/auth"
+	"github.com/alorig/alorig/shared/billing"
 	"github.com/alorig/alorig/shared/cache"
 	"github.com/alorig/alorig/shared/platform"
 	"github.com/alorig/alorig/shared/secret"
@@ -29,6 +30,7 @@ type Module struct {
 	agg          *market.Aggregator
 	hub          *live.Hub
 	tickets      *cache.Near[ticketKey, *ticketCtx] // what the dry-run check reads, per user, symbol and timeframe
+	billing      *billing.Service                   // the Vista plan (billing_plan.go)
 	placeTimeout time.Duration
 
 	mu     sync.Mutex
@@ -37,11 +39,11 @@ type Module struct {
 	lastTF map[string]time.Time // last evaluated bar per symbol/timeframe
 }
 
-// New builds the module. The paper feed exists in the process serving the web surface (and
-// in migrate/seed, which never run it); the live hub in every serving process.
+// New builds the module. The paper feed exists in the process serving the web surface
+// (runsPaperFeed); the live hub in every serving process.
 func New(d platform.Deps) (platform.Module, error) {
 	m := &Module{d: d, brokers: newBrokerRegistry(), agg: market.NewAggregator(0), placeTimeout: 10 * time.Second, lastTF: map[string]time.Time{}}
-	if d.Config != nil && d.Config.Psydge.PaperFeed && (d.Role == platform.RoleSeed || d.Role == platform.RoleServe && (d.Surface == "" || d.Surface == "web")) {
+	if runsPaperFeed(d) {
 		m.feed = market.NewFeed(market.FeedConfig{Seed: 1}, fixedClock{d.Clock.Now().Add(-warmUpSpan).Truncate(time.Minute)})
 		m.feed.Subscribe(m.onQuote)
 	}
@@ -55,6 +57,9 @@ func New(d platform.Deps) (platform.Module, error) {
 	m.hub = live.New(hc)
 	m.tickets = cache.NewNear(d.KV, cache.NearConfig{Channel: "near:tickets", Log: d.Log}, matchTicket)
 	m.registerWorkers()
+	if err := m.newBilling(); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
