@@ -141,6 +141,7 @@ type Config struct {
 	Psydge  PsydgeConfig
 	// Billing is the Stripe account and plans of each module that sells (BillingModules).
 	Billing BillingConfig
+	AI      AIConfig
 	Astro   AstroConfig
 }
 
@@ -155,6 +156,10 @@ type AstroConfig struct {
 	WebhookTimeout     time.Duration
 	// PublicBaseURL is where feed and webhook links point (https://astrotiming.com).
 	PublicBaseURL string
+	// GoogleAuthURL is the consent screen and GoogleRevokeURL the revocation endpoint of the
+	// OAuth flow that links a user's calendar.
+	GoogleAuthURL   string
+	GoogleRevokeURL string
 }
 
 // SnapifyConfig holds Snapify's outside services. Empty values mean "not configured": the store
@@ -185,6 +190,25 @@ type PsydgeConfig struct {
 	PaperFeed bool
 	// SyncConcurrency bounds how many accounts one position sweep talks to at once.
 	SyncConcurrency int
+}
+
+// AIConfig holds the language-model providers shared/ai calls. Without a key for the chosen
+// provider the offline (rules-based) provider answers and /readyz says so.
+type AIConfig struct {
+	// Provider is anthropic or openai; empty picks the first with a key, Anthropic first.
+	Provider       string
+	AnthropicKey   string
+	AnthropicBase  string
+	AnthropicModel string
+	OpenAIKey      string
+	OpenAIBase     string
+	OpenAIModel    string
+	// Timeout is the deadline of one call, retries included; MaxRetries bounds the retries
+	// after a 429, a 529 or a 5xx.
+	Timeout    time.Duration
+	MaxRetries int
+	// PreEntryTimeout bounds how long Psydge's pre-entry validator may hold a placement.
+	PreEntryTimeout time.Duration
 }
 
 // Production reports whether the process runs in production.
@@ -275,6 +299,8 @@ func Load(getenv Getenv) (*Config, error) {
 		GoogleTokenURL:     str("ALORIG_ASTROTIMING_GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token"),
 		GoogleClientID:     str("ALORIG_ASTROTIMING_GOOGLE_CLIENT_ID", ""),
 		GoogleClientSecret: str("ALORIG_ASTROTIMING_GOOGLE_CLIENT_SECRET", ""),
+		GoogleAuthURL:      str("ALORIG_ASTROTIMING_GOOGLE_AUTH_URL", "https://accounts.google.com/o/oauth2/v2/auth"),
+		GoogleRevokeURL:    str("ALORIG_ASTROTIMING_GOOGLE_REVOKE_URL", "https://oauth2.googleapis.com/revoke"),
 		PublicBaseURL:      str("ALORIG_ASTROTIMING_PUBLIC_URL", "http://astrotiming.localhost:8080"),
 	}
 	if d, err := time.ParseDuration(str("ALORIG_ASTROTIMING_WEBHOOK_TIMEOUT", "10s")); err != nil || d <= 0 {
@@ -304,6 +330,18 @@ func Load(getenv Getenv) (*Config, error) {
 	}
 	c.StatementTimeout = duration("ALORIG_DB_STATEMENT_TIMEOUT", "30s", true)
 	c.SessionIdle = duration("ALORIG_SESSION_IDLE_TIMEOUT", "168h", false)
+	c.AI = AIConfig{
+		Provider:     str("ALORIG_AI_PROVIDER", ""),
+		AnthropicKey: str("ALORIG_ANTHROPIC_API_KEY", ""), AnthropicBase: str("ALORIG_ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
+		AnthropicModel: str("ALORIG_ANTHROPIC_MODEL", "claude-sonnet-4-6"),
+		OpenAIKey:      str("ALORIG_OPENAI_API_KEY", ""), OpenAIBase: str("ALORIG_OPENAI_BASE_URL", "https://api.openai.com/v1"),
+		OpenAIModel: str("ALORIG_OPENAI_MODEL", "gpt-4.1-mini"),
+		Timeout:     duration("ALORIG_AI_TIMEOUT", "30s", false), MaxRetries: num("ALORIG_AI_MAX_RETRIES", 3),
+		PreEntryTimeout: duration("ALORIG_AI_PRE_ENTRY_TIMEOUT", "4s", false),
+	}
+	if p := c.AI.Provider; p != "" && p != "anthropic" && p != "openai" {
+		errs = append(errs, fmt.Errorf("ALORIG_AI_PROVIDER=%q: want anthropic, openai or empty (the first with a key)", p))
+	}
 	c.SMTPURL = str("ALORIG_SMTP_URL", "")
 	c.MailFrom = str("ALORIG_MAIL_FROM", "Alorig <no-reply@alorig.com>")
 	if c.SMTPURL != "" {

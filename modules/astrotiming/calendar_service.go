@@ -132,10 +132,11 @@ func (m *Module) LinkGoogle(ctx context.Context, userID int64, in GoogleLink) er
 	return nil
 }
 
-// SyncCalendars pushes new and changed schedule entries of premium users with a linked Google
-// calendar: events.insert for entries never synced, events.patch for entries changed since.
-// A user whose token is rejected is skipped (and logged) so one user cannot stall the rest.
-// It returns the number of events written.
+// SyncCalendars pushes new and changed schedule entries of premium users to the calendars
+// they connected: Google (events.insert for entries never synced, events.patch for entries
+// changed since) and CalDAV (one object per entry, written again when it changes). A user
+// whose calendar fails is skipped, the failure kept for the page and logged, so one user
+// cannot stall the rest. It returns the number of events written.
 func (m *Module) SyncCalendars(ctx context.Context) (int, error) {
 	links, err := googleLinksToSync(ctx, m.d.DB)
 	if err != nil {
@@ -146,11 +147,29 @@ func (m *Module) SyncCalendars(ctx context.Context) (int, error) {
 	for _, l := range links {
 		k, err := m.syncUser(ctx, l)
 		n += k
+		if serr := setGoogleError(ctx, m.d.DB, l.UserID, errText(err)); serr != nil && firstErr == nil {
+			firstErr = serr
+		}
 		if err != nil {
-			m.d.Log.Warn("astrotiming: calendar sync failed", "user", l.UserID, "err", err)
-			if firstErr == nil && !errors.Is(err, gcal.ErrUnauthorized) {
+			m.d.Log.Warn("astrotiming: Google calendar sync failed", "user", l.UserID, "err", err)
+			if firstErr == nil && !errors.Is(err, gcal.ErrUnauthorized) && !errors.Is(err, gcal.ErrGrantRevoked) {
 				firstErr = err
 			}
+		}
+	}
+	davs, err := calDAVLinksToSync(ctx, m.d.DB)
+	if err != nil {
+		return n, fmt.Errorf("astrotiming: calendar sync: list CalDAV calendars: %w", err)
+	}
+	for _, l := range davs {
+		k, err := m.syncCalDAV(ctx, l)
+		n += k
+		if err != nil {
+			// A user's own server being down or refusing is theirs to fix; the page says so.
+			m.d.Log.Warn("astrotiming: CalDAV calendar sync failed", "user", l.UserID, "err", err)
+		}
+		if serr := markCalDAVSynced(ctx, m.d.DB, l.UserID, m.d.Clock.Now(), errText(err)); serr != nil && firstErr == nil {
+			firstErr = serr
 		}
 	}
 	return n, firstErr
@@ -198,6 +217,8 @@ func (m *Module) syncUser(ctx context.Context, l googleLinkRow) (int, error) {
 	return n, markGoogleSynced(ctx, m.d.DB, l.UserID, now)
 }
 
+// refreshGoogle gets a new access token with the user's refresh token and keeps it sealed
+// (with the new refresh token when Google rotated it).
 func (m *Module) refreshGoogle(ctx context.Context, l googleLinkRow) (string, error) {
 	rt, err := m.d.Keyring.Open(l.Refresh, secret.AD("calendar_links", l.UserID, "google_refresh_token"))
 	if err != nil {
@@ -211,6 +232,16 @@ func (m *Module) refreshGoogle(ctx context.Context, l googleLinkRow) (string, er
 	if err != nil {
 		return "", err
 	}
-	exp := m.d.Clock.Now().Add(time.Duration(tok.ExpiresIn) * time.Second)
-	return tok.AccessToken, setGoogleAccessToken(ctx, m.d.DB, l.UserID, sealed, exp, m.d.Clock.Now())
+	var refresh []byte
+	if tok.RefreshToken != "" && tok.RefreshToken != string(rt) {
+		if refresh, err = m.d.Keyring.Seal([]byte(tok.RefreshToken), secret.AD("calendar_links", l.UserID, "google_refresh_token")); err != nil {
+			return "", err
+		}
+	}
+	expiresIn := time.Duration(tok.ExpiresIn) * time.Second
+	if expiresIn <= 0 {
+		expiresIn = time.Hour // Google's access tokens live an hour; the field is absent only from other servers
+	}
+	now := m.d.Clock.Now()
+	return tok.AccessToken, setRefreshedGoogle(ctx, m.d.DB, l.UserID, sealed, refresh, now.Add(expiresIn), now)
 }

@@ -63,6 +63,34 @@ type WebhookURLError struct{ Reason string }
 
 func (e *WebhookURLError) Error() string { return "url: " + e.Reason }
 
+// ConsentError is a Google consent that did not end in tokens: Code is the callback's OAuth
+// error (access_denied when the user said no), exchange_failed when Google refused the code,
+// scope_refused when the calendar permission was unticked.
+type ConsentError struct {
+	Code  string
+	Cause error
+}
+
+func (e *ConsentError) Error() string {
+	switch e.Code {
+	case "access_denied":
+		return "Google Calendar was not connected: access was refused on Google's consent screen"
+	case "exchange_failed":
+		return "Google Calendar was not connected: Google did not accept the authorisation code; please try again"
+	case "scope_refused":
+		return "Google Calendar was not connected: the permission to add events was not granted"
+	}
+	return "Google Calendar was not connected: Google answered " + e.Code
+}
+
+func (e *ConsentError) Unwrap() error { return e.Cause }
+
+// CalDAVError is a CalDAV calendar that cannot be used; Field names the input at fault (url,
+// username or password) and Reason says why.
+type CalDAVError struct{ Field, Reason string }
+
+func (e *CalDAVError) Error() string { return e.Field + ": " + e.Reason }
+
 // Domain errors: services return them, problem turns them into answers.
 var (
 	ErrNoScheduleEntry = errors.New("no such schedule entry")
@@ -71,6 +99,12 @@ var (
 	ErrFeedNeedsPremium      = errors.New("calendar feeds need a premium plan")
 	ErrFeedNoHome            = errors.New("no such home location: set one with PUT /api/v1/home to get optimal windows")
 	ErrTooManyFeedActivities = fmt.Errorf("at most %d activities per feed", MaxFeedActivities)
+
+	ErrGoogleNotConfigured = errors.New("Google Calendar cannot be connected on this server: its OAuth client is not configured (ALORIG_ASTROTIMING_GOOGLE_CLIENT_ID and _SECRET)")
+	ErrSessionRequired     = errors.New("connecting a calendar needs a signed-in browser session (the consent screen returns to it), not an API key")
+	ErrOAuthState          = errors.New("this Google connection attempt has expired, was used already or belongs to another session; start again from the calendar page")
+	ErrNoGoogle            = errors.New("no Google Calendar is connected")
+	ErrNoCalDAV            = errors.New("no CalDAV calendar is connected")
 
 	ErrNoHome     = errors.New("no such home location: set one with PUT /api/v1/home")
 	ErrNoBriefing = errors.New("no such briefing yet: it is made 30 minutes before sunrise at your home location")
@@ -91,6 +125,8 @@ func problem(err error) error {
 		eph    *EphemerisError
 		plan   *PlanError
 		badURL *WebhookURLError
+		cons   *ConsentError
+		dav    *CalDAVError
 	)
 	switch {
 	case errors.As(err, &eph):
@@ -105,6 +141,20 @@ func problem(err error) error {
 		return web.NotFound(ErrFeedNoHome.Error())
 	case errors.Is(err, ErrTooManyFeedActivities):
 		return web.Invalid(web.FieldError{Field: "activity", Reason: ErrTooManyFeedActivities.Error()})
+	case errors.Is(err, ErrGoogleNotConfigured):
+		return web.NewProblem(http.StatusServiceUnavailable, ErrGoogleNotConfigured.Error()).WithCode("GOOGLE_NOT_CONFIGURED")
+	case errors.Is(err, ErrSessionRequired):
+		return web.Forbidden(ErrSessionRequired.Error()).WithCode("SESSION_REQUIRED")
+	case errors.Is(err, ErrOAuthState):
+		return web.BadRequest(ErrOAuthState.Error()).WithCode("OAUTH_STATE")
+	case errors.As(err, &cons):
+		return web.BadRequest(cons.Error()).WithCode("GOOGLE_CONSENT")
+	case errors.Is(err, ErrNoGoogle):
+		return web.NotFound(ErrNoGoogle.Error())
+	case errors.Is(err, ErrNoCalDAV):
+		return web.NotFound(ErrNoCalDAV.Error())
+	case errors.As(err, &dav):
+		return web.Invalid(web.FieldError{Field: dav.Field, Reason: dav.Reason}).WithCode("CALDAV_REFUSED")
 	case errors.Is(err, ErrNoHome):
 		return web.NotFound(ErrNoHome.Error())
 	case errors.Is(err, ErrNoBriefing):

@@ -33,3 +33,6 @@ func CheckWebhookURL(raw string, production bool) error {
 // AllowWebhookTargets exempts the test's own receivers (on loopback) from the address rules;
 // with no prefixes it removes the exemptions.
 func (m *Module) AllowWebhookTargets(prefixes ...netip.Prefix) { m.hook.allow = prefixes }
+
+// AllowCalDAVTargets exempts the test's CalDAV servers (on loopback) from the address rules.
+func (m *Module) AllowCalDAVTargets(prefixes ...netip.Prefix) { m.dav.allow = prefixes }

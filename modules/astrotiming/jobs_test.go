@@ -286,7 +286,7 @@ func TestGoogleCalendarSync(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 2, n)
 	calls, evs := fake.Snapshot("me@example.com")
-	require.Equal(t, []string{"TOKEN", "POST me@example.com", "POST me@example.com"}, calls)
+	require.Equal(t, []string{"TOKEN refresh", "POST me@example.com", "POST me@example.com"}, calls)
 	for _, ev := range evs {
 		require.Equal(t, "Asia/Karachi", ev.Start.TimeZone)
 		require.Contains(t, ev.Summary, "(AstroTiming ")

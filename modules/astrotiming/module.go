@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"strings"
 	"time"
 
 	"github.com/alorig/alorig/modules/astrotiming/engine"
@@ -54,6 +55,7 @@ type Module struct {
 	ephErr error
 	gcal   *gcal.Client
 	hook   *webhookSender
+	dav    *webhookSender // CalDAV servers are users' addresses too: the same public-only transport
 	keys   *auth.APIKeyGate
 	local  *cache.Local[string, []byte] // hours JSON by hoursKey, in front of Redis
 }
@@ -74,9 +76,12 @@ func New(d platform.Deps) (platform.Module, error) {
 	} else {
 		m.eng = engine.New(eph, d.Clock)
 	}
+	m.dav = newWebhookSender(20 * time.Second)
 	m.gcal = gcal.New(gcal.Config{
 		BaseURL: d.Config.Astro.GoogleCalendarBase, TokenURL: d.Config.Astro.GoogleTokenURL,
 		ClientID: d.Config.Astro.GoogleClientID, ClientSecret: d.Config.Astro.GoogleClientSecret,
+		AuthURL: d.Config.Astro.GoogleAuthURL, RevokeURL: d.Config.Astro.GoogleRevokeURL,
+		RedirectURL: strings.TrimRight(d.Config.Astro.PublicBaseURL, "/") + GoogleCallbackPath,
 	}, nil)
 	if d.Workers != nil {
 		m.registerWorkers()
@@ -122,7 +127,7 @@ func (m *Module) Checks() []web.Check {
 	}, Note: "Swiss Ephemeris files at " + m.d.Config.EphePath}}
 	checks = append(checks, web.Check{Module: "astrotiming", Name: "google_calendar", Optional: true, Run: func(context.Context) error {
 		if !m.gcal.CanRefresh() {
-			return fmt.Errorf("no OAuth client (ALORIG_ASTROTIMING_GOOGLE_CLIENT_ID/SECRET): linked calendars sync until their access token expires")
+			return fmt.Errorf("no OAuth client (ALORIG_ASTROTIMING_GOOGLE_CLIENT_ID/SECRET): users cannot connect Google Calendar, and linked calendars sync until their access token expires")
 		}
 		return nil
 	}})
@@ -135,6 +140,7 @@ func (m *Module) SealedFields() []secret.Field {
 		{Table: "webhooks", Column: "secret", IDColumn: "id"},
 		{Table: "calendar_links", Column: "google_access_token", IDColumn: "user_id"},
 		{Table: "calendar_links", Column: "google_refresh_token", IDColumn: "user_id"},
+		{Table: "calendar_links", Column: "caldav_password", IDColumn: "user_id"},
 	}
 }
 

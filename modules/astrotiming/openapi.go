@@ -123,8 +123,20 @@ var (
 
 	createICSOp = web.Operation{Summary: "Premium: issue a secret ICS feed URL (the previous one stops working)",
 		Responses: web.Created(web.Fields{"url": "", "note": ""}), Problems: []int{http.StatusForbidden, http.StatusTooManyRequests}}
-	linkGoogleOp = web.Operation{Summary: "Premium: link Google Calendar", Request: GoogleLink{},
-		Responses: web.OK(web.Fields{"calendar_id": "", "sync": ""}), Problems: []int{http.StatusForbidden, http.StatusTooManyRequests}}
+	linkGoogleOp = web.Operation{Summary: "Premium: link Google Calendar with tokens this OAuth client issued",
+		Description: "Users connect with the consent flow on the calendar page (/calendar, \"Connect Google Calendar\"); this stores tokens obtained otherwise.",
+		Request:     GoogleLink{}, Responses: web.OK(web.Fields{"calendar_id": "", "sync": ""}), Problems: []int{http.StatusForbidden, http.StatusTooManyRequests}}
+	calendarsOp = web.Operation{Summary: "Your connected calendars (Google, CalDAV, ICS feed) and their last sync",
+		Responses: web.OK(CalendarStatus{}), Problems: []int{http.StatusTooManyRequests}}
+	disconnectGoogleOp = web.Operation{Summary: "Disconnect Google Calendar: revoke the grant at Google and forget the tokens",
+		Responses: web.OK(GoogleDisconnected{}), Problems: []int{http.StatusNotFound, http.StatusTooManyRequests}}
+	connectCalDAVOp = web.Operation{Summary: "Premium: connect a CalDAV calendar (checked with the server first)",
+		Description: "url is the calendar collection; the password (an app password where the provider has them) is sealed at rest. " +
+			"422 CALDAV_REFUSED names password when the server refuses the credentials, url when the address is not a calendar.",
+		Request: CalDAVInput{}, Responses: web.OK(CalDAVConnected{}),
+		Problems: []int{http.StatusForbidden, http.StatusUnprocessableEntity, http.StatusTooManyRequests}}
+	disconnectCalDAVOp = web.Operation{Summary: "Disconnect the CalDAV calendar and forget its password", Responses: web.NoContent(),
+		Problems: []int{http.StatusNotFound, http.StatusTooManyRequests}}
 
 	icsFeedOp = web.Operation{Summary: "A premium user's ICS feed: their schedule and optimal windows",
 		Description: "The token is the secret of POST /api/v1/calendar/ics, with .ics at the end.",

@@ -17,6 +17,14 @@ func (m *Module) Web(e *echo.Echo) {
 	// Content-Security-Policy allows scripts from this origin only).
 	e.GET("/", m.dayPage)
 	e.GET(views.CountdownPath, countdownScript)
+	// The calendar page, its forms and the Google consent flow (browser pages, not API).
+	e.GET(CalendarPagePath, m.calendarPage)
+	e.POST(CalendarSignInPath, m.calendarSignIn)
+	e.POST(GoogleConnectPath, m.googleConnect)
+	e.GET(GoogleCallbackPath, m.googleCallback)
+	e.POST(GoogleDisconnectPath, m.googleDisconnectPage)
+	e.POST(CalDAVConnectPath, m.calDAVConnectPage)
+	e.POST(CalDAVDisconnectPath, m.calDAVDisconnectPage)
 
 	api := newAPI(m.d.Accounts.CookieName())
 	api.On(e, "calendar").GET("/calendar/:token", m.icsFeed, icsFeedOp)
@@ -59,6 +67,10 @@ func (m *Module) Web(e *echo.Echo) {
 	cal := api.On(v1, "calendar")
 	cal.POST("/calendar/ics", m.createICS, createICSOp, m.requirePlan(engine.PlanPremium))
 	cal.PUT("/calendar/google", m.linkGoogle, linkGoogleOp, m.requirePlan(engine.PlanPremium))
+	cal.GET("/calendar", m.getCalendars, calendarsOp)
+	cal.DELETE("/calendar/google", m.disconnectGoogle, disconnectGoogleOp)
+	cal.PUT("/calendar/caldav", m.putCalDAV, connectCalDAVOp, m.requirePlan(engine.PlanPremium))
+	cal.DELETE("/calendar/caldav", m.deleteCalDAV, disconnectCalDAVOp)
 
 	api.Mount(e, "/api") // /api/openapi.json (as before) and the viewer at /api/docs
 }

@@ -22,6 +22,9 @@ type StoredEntry struct {
 	Unfavorable   bool       `bun:"unfavorable" json:"unfavorable"`
 	GoogleEventID *string    `bun:"google_event_id" json:"google_event_id,omitempty"`
 	SyncedAt      *time.Time `bun:"synced_at" json:"synced_at,omitempty"`
+	CalDAVHref    *string    `bun:"caldav_href" json:"-"`
+	CalDAVETag    *string    `bun:"caldav_etag" json:"-"`
+	CalDAVSynced  *time.Time `bun:"caldav_synced_at" json:"caldav_synced_at,omitempty"`
 	CreatedAt     time.Time  `bun:"created_at" json:"created_at"`
 	UpdatedAt     time.Time  `bun:"updated_at" json:"-"`
 }
@@ -62,6 +65,21 @@ func entriesToSync(ctx context.Context, db bun.IDB, userID int64, now time.Time,
 func markEntrySynced(ctx context.Context, db bun.IDB, id int64, eventID string, at time.Time) error {
 	_, err := db.NewUpdate().Model((*StoredEntry)(nil)).Set("google_event_id = ?", eventID).Set("synced_at = ?", at).
 		Where("id = ?", id).Exec(ctx)
+	return err
+}
+
+// entriesToSyncCalDAV is entriesToSync for the user's CalDAV calendar.
+func entriesToSyncCalDAV(ctx context.Context, db bun.IDB, userID int64, now time.Time, limit int) ([]StoredEntry, error) {
+	var out []StoredEntry
+	err := db.NewSelect().Model(&out).Where("user_id = ?", userID).Where("ends_at > ?", now).
+		Where("caldav_synced_at IS NULL OR updated_at > caldav_synced_at").Order("starts_at").Limit(limit).Scan(ctx)
+	return out, err
+}
+
+// markEntryCalDAV records the CalDAV object an entry became (its href and ETag) and when.
+func markEntryCalDAV(ctx context.Context, db bun.IDB, id int64, href, etag string, at time.Time) error {
+	_, err := db.NewUpdate().Model((*StoredEntry)(nil)).Set("caldav_href = ?", href).Set("caldav_etag = NULLIF(?, '')", etag).
+		Set("caldav_synced_at = ?", at).Where("id = ?", id).Exec(ctx)
 	return err
 }
 

@@ -66,3 +66,41 @@ type Day struct {
 	Error       string // shown instead of the hours (bad input, polar day, no ephemeris)
 	ErrorStatus int
 }
+
+// CalendarPage is the page where a signed-in user manages scheduling: plan, connected
+// calendars and the entries the sync writes.
+type CalendarPage struct {
+	SignedIn        bool
+	Email           string
+	Plan            string // the user's best key tier
+	Premium         bool
+	CSRF            string // the session's CSRF token, sent back by every form
+	Notice          string // the outcome of the last action
+	FormError       string // why the CalDAV form was refused
+	GoogleAvailable bool   // the server has an OAuth client
+	Google          *Connection
+	CalDAV          *Connection
+	CalDAVURL       string // the form's values after a refusal (never the password)
+	CalDAVUsername  string
+	Entries         []Entry
+}
+
+// Connection is a connected calendar.
+type Connection struct {
+	Name    string // Google calendar id, or the CalDAV address
+	Account string
+	Since   string
+	Synced  string // last sync, "" before the first
+	Error   string // why the last sync failed
+}
+
+// Entry is an upcoming saved schedule entry.
+type Entry struct {
+	Activity string
+	Start    string
+	End      string
+	Score    int
+	Band     string
+	InGoogle bool
+	InCalDAV bool
+}

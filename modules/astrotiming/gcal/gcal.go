@@ -1,6 +1,7 @@
 // Package gcal is a small Google Calendar API v3 client: events.insert and events.patch with
-// an OAuth 2.0 Bearer access token, and the refresh-token grant at Google's token endpoint.
-// Base URLs are configurable so tests and staging can point it at a fake.
+// an OAuth 2.0 Bearer access token, and Google's OAuth 2.0 endpoints (oauth.go): the consent
+// screen with PKCE, the code exchange, the refresh grant and revocation. Base URLs are
+// configurable so tests and staging can point it at a fake.
 package gcal
 
 import (
@@ -16,12 +17,15 @@ import (
 	"time"
 )
 
-// Config says where Google is and which OAuth client refreshes tokens.
+// Config says where Google is and which OAuth client asks for and refreshes tokens.
 type Config struct {
 	BaseURL      string // https://www.googleapis.com/calendar/v3
 	TokenURL     string // https://oauth2.googleapis.com/token
 	ClientID     string
 	ClientSecret string
+	AuthURL      string // https://accounts.google.com/o/oauth2/v2/auth
+	RevokeURL    string // https://oauth2.googleapis.com/revoke
+	RedirectURL  string // where the consent screen sends the user back (registered with Google)
 }
 
 // Client talks to the Calendar API.
@@ -119,37 +123,6 @@ func (c *Client) send(ctx context.Context, method, u, token string, ev Event) (*
 		return nil, err
 	}
 	return &out, nil
-}
-
-// Token is an OAuth 2.0 token response.
-type Token struct {
-	AccessToken  string `json:"access_token"`
-	ExpiresIn    int    `json:"expires_in"`
-	TokenType    string `json:"token_type"`
-	RefreshToken string `json:"refresh_token,omitempty"`
-	Scope        string `json:"scope,omitempty"`
-}
-
-// Refresh exchanges a refresh token for a new access token (grant_type=refresh_token).
-func (c *Client) Refresh(ctx context.Context, refreshToken string) (*Token, error) {
-	if !c.CanRefresh() {
-		return nil, errors.New("google calendar: no OAuth client configured to refresh tokens")
-	}
-	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refreshToken},
-		"client_id": {c.cfg.ClientID}, "client_secret": {c.cfg.ClientSecret}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.cfg.TokenURL, strings.NewReader(form.Encode()))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	var tok Token
-	if err := c.do(req, &tok); err != nil {
-		return nil, err
-	}
-	if tok.AccessToken == "" {
-		return nil, errors.New("google calendar: token endpoint returned no access_token")
-	}
-	return &tok, nil
 }
 
 func (c *Client) do(req *http.Request, out any) error {
