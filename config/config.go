@@ -188,6 +188,9 @@ type PsydgeConfig struct {
 	// PaperFeed runs the paper price feed (and the paper accounts' 5 s sync) in the process
 	// serving the web surface. Turn it off on extra web replicas: one feed quotes one market.
 	PaperFeed bool
+	// PaperTick is how often the paper feed quotes (ALORIG_PSYDGE_PAPER_TICK, default 1s; the
+	// browser budgets run it at 100ms for 10 ticks a second).
+	PaperTick time.Duration
 	// SyncConcurrency bounds how many accounts one position sweep talks to at once.
 	SyncConcurrency int
 }
@@ -329,6 +332,9 @@ func Load(getenv Getenv) (*Config, error) {
 		errs = append(errs, fmt.Errorf("ALORIG_UPLOAD_TIMEOUT=%s: at most 10m", c.UploadTimeout))
 	}
 	c.StatementTimeout = duration("ALORIG_DB_STATEMENT_TIMEOUT", "30s", true)
+	if c.Psydge.PaperTick = duration("ALORIG_PSYDGE_PAPER_TICK", "1s", false); c.Psydge.PaperTick < 50*time.Millisecond {
+		errs = append(errs, fmt.Errorf("ALORIG_PSYDGE_PAPER_TICK=%s: at least 50ms", c.Psydge.PaperTick))
+	}
 	c.SessionIdle = duration("ALORIG_SESSION_IDLE_TIMEOUT", "168h", false)
 	c.AI = AIConfig{
 		Provider:     str("ALORIG_AI_PROVIDER", ""),

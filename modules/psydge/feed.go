@@ -51,6 +51,14 @@ func runsPaperFeed(d platform.Deps) bool {
 	return false
 }
 
+// tickEvery is how often the paper feed quotes: ALORIG_PSYDGE_PAPER_TICK, 1 s by default.
+func (m *Module) tickEvery() time.Duration {
+	if d := m.d.Config.Psydge.PaperTick; d > 0 {
+		return d
+	}
+	return time.Second
+}
+
 // onQuote runs for every paper quote: candles, and stop-loss/take-profit on paper accounts.
 func (m *Module) onQuote(q market.Quote) {
 	m.agg.Add(q)

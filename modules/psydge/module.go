@@ -86,7 +86,7 @@ func (m *Module) Start(ctx context.Context) error {
 	m.wg.Add(2)
 	go func() {
 		defer m.wg.Done()
-		t := time.NewTicker(time.Second)
+		t := time.NewTicker(m.tickEvery())
 		defer t.Stop()
 		for {
 			select {
