@@ -46,6 +46,8 @@ let server: {
   prices: Record<string, { symbol: string; bid: number; ask: number; time: string }>;
 };
 let requests: string[];
+const realWebSocket = globalThis.WebSocket;
+const realFetch = globalThis.fetch;
 
 function json(body: unknown, status = 200) {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
@@ -55,8 +57,8 @@ beforeEach(() => {
   FakeSocket.all = [];
   requests = [];
   server = { whitelist: ["EURUSD", "XAUUSD"], open: [], recent: [], prices: {} };
-  vi.stubGlobal("WebSocket", FakeSocket);
-  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+  globalThis.WebSocket = FakeSocket as unknown as typeof WebSocket;
+  globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = new URL(String(input), "http://psydge.localhost");
     const route = `${init?.method ?? "GET"} ${url.pathname}${url.search}`;
     requests.push(route);
@@ -68,12 +70,13 @@ beforeEach(() => {
     if (route.startsWith("GET /api/v1/trades?limit=")) return json(server.recent);
     if (route.startsWith("GET /api/v1/prices")) return json(server.prices);
     return json({ detail: "unexpected " + route }, 404);
-  }));
+  }) as typeof fetch;
 });
 
 afterEach(() => {
   useLive.getState().reset();
-  vi.unstubAllGlobals();
+  globalThis.WebSocket = realWebSocket;
+  globalThis.fetch = realFetch;
 });
 
 const count = (prefix: string) => requests.filter((r) => r.startsWith(prefix)).length;
@@ -126,12 +129,15 @@ describe("live store", () => {
   });
 
   it("stops retrying when the ticket is refused for a signed-out session", async () => {
-    vi.stubGlobal("fetch", vi.fn(async () => json({ detail: "sign in first", code: "UNAUTHENTICATED" }, 401)));
+    globalThis.fetch = (async () => {
+      requests.push("refused");
+      return json({ detail: "sign in first", code: "UNAUTHENTICATED" }, 401);
+    }) as typeof fetch;
     useLive.getState().connect();
     await vi.waitFor(() => expect(useLive.getState().status).toBe("closed"));
     await new Promise((r) => setTimeout(r, 700));
     expect(FakeSocket.all).toHaveLength(0);
-    expect(vi.mocked(fetch)).toHaveBeenCalledTimes(1);
+    expect(requests).toEqual(["refused"]);
   });
 
   it("keeps the newer quote when a reconnect's snapshot brings an older one", () => {

@@ -1,3 +1,40 @@
 import type { Catalog } from "@alorig/ui";
 
-export const marketMessages: Partial<Catalog> = { en: {}, ur: {} };
+export const marketMessages: Partial<Catalog> = {
+  en: {
+    "chart.label": "Chart",
+    "chart.timeframe": "Timeframe",
+    "chart.loading": "Loading {symbol} bars…",
+    "chart.empty": "No bars for {symbol} yet.",
+    "chart.line.entry": "Entry",
+    "chart.line.stop": "Stop",
+    "chart.line.target": "TP",
+    "watch.label": "Watchlist",
+    "watch.symbol": "Symbol",
+    "watch.bid": "Bid",
+    "watch.ask": "Ask",
+    "watch.spread": "Spread (pts)",
+    "watch.status": "Quote",
+    "watch.live": "Live",
+    "watch.stale": "Stale",
+    "watch.noQuote": "No quote",
+  },
+  ur: {
+    "chart.label": "چارٹ",
+    "chart.timeframe": "ٹائم فریم",
+    "chart.loading": "{symbol} کی بارز لوڈ ہو رہی ہیں…",
+    "chart.empty": "{symbol} کی ابھی کوئی بار نہیں۔",
+    "chart.line.entry": "انٹری",
+    "chart.line.stop": "اسٹاپ",
+    "chart.line.target": "ٹیک پرافٹ",
+    "watch.label": "واچ لسٹ",
+    "watch.symbol": "علامت",
+    "watch.bid": "بِڈ",
+    "watch.ask": "آسک",
+    "watch.spread": "اسپریڈ (پوائنٹس)",
+    "watch.status": "قیمت",
+    "watch.live": "تازہ",
+    "watch.stale": "پرانی",
+    "watch.noQuote": "قیمت نہیں",
+  },
+};
