@@ -114,6 +114,8 @@ func problem(err error) error {
 			msg = "this MetaApi account was not provisioned for you: connect it again with your own MetaApi token"
 		}
 		return web.NewProblem(http.StatusServiceUnavailable, msg).WithCode("BROKER_UNAVAILABLE")
+	case errors.Is(err, ErrVistaRequired):
+		return web.Forbidden(ErrVistaRequired.Error()).WithCode("VISTA_REQUIRED").With("plan", TierVista)
 	case errors.Is(err, ErrGateState):
 		return web.NewProblem(http.StatusServiceUnavailable, "the discipline gate state cannot be read right now; no order is sent until it can").WithCode("GATE_STATE_UNAVAILABLE")
 	case errors.Is(err, ErrGateRebuilding):

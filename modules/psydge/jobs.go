@@ -166,5 +166,6 @@ func (m *Module) PeriodicJobs() []*river.PeriodicJob {
 		jobs.At(jobs.Schedule(sessionEnd), func() river.JobArgs { return CalculateScoreArgs{} }),
 		jobs.At(jobs.Weekly(time.Sunday, 23, 0), func() river.JobArgs { return WeeklyReportArgs{} }),
 		jobs.Every(time.Minute, func() river.JobArgs { return ReconcileIdempotencyArgs{} }, false),
+		jobs.Every(5*time.Minute, func() river.JobArgs { return BillingSweepArgs{} }, false),
 	}
 }

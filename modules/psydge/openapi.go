@@ -117,7 +117,7 @@ var (
 	reflectionsOp    = web.Operation{Summary: "Session journal entries", Query: listParams{}, Responses: web.OK([]Reflection{})}
 	createReflectOp  = web.Operation{Summary: "Write a session journal entry", Request: ReflectionRequest{}, Responses: web.Created(Reflection{})}
 	patternsOp       = web.Operation{Summary: "Detected behavioural patterns with trend", Responses: web.OK([]PatternRow{})}
-	strategiesOp     = web.Operation{Summary: "The Vista strategies", Responses: web.OK([]Strategy{})}
+	strategiesOp     = web.Operation{Summary: "The Vista strategies", Responses: web.OK([]Strategy{}), Problems: []int{http.StatusForbidden}}
 	signalsOp        = web.Operation{Summary: "GO signals you see, newest first", Query: signalParams{}, Responses: web.OK([]SignalRow{})}
 	validateSignalOp = web.Operation{Summary: "Pre-entry validator: approve (a GO signal for you, 201) or stand down (200)", Request: ValidateRequest{},
 		Responses: map[int]web.Response{http.StatusOK: {Description: "stand down", Body: Verdict{}}, http.StatusCreated: {Description: "approved: the GO signal issued", Body: Verdict{}}}}

@@ -265,7 +265,7 @@ func TestEndpointsAndConfig(t *testing.T) {
 				}
 			}},
 		{Name: "bad timeframe", Host: host, Path: "/api/v1/candles?symbol=EURUSD&timeframe=M2", Header: map[string]string{"Authorization": "Bearer " + token}, Status: 422},
-		{Name: "strategies", Host: host, Path: "/api/v1/strategies", Header: map[string]string{"Authorization": "Bearer " + token}, Status: 200, Contains: []string{"vault_trail", "scalper"}},
+		{Name: "strategies need Vista", Host: host, Path: "/api/v1/strategies", Header: map[string]string{"Authorization": "Bearer " + token}, Status: 403, Contains: []string{"VISTA_REQUIRED"}},
 		{Name: "reflection", Method: "POST", Host: host, Path: "/api/v1/reflections", Header: map[string]string{"Authorization": "Bearer " + token}, Body: `{"session_notes":"waited for the signal"}`, Status: 201},
 		{Name: "reflections", Host: host, Path: "/api/v1/reflections", Header: map[string]string{"Authorization": "Bearer " + token}, Status: 200, Contains: []string{"waited for the signal"}},
 		{Name: "patterns", Host: host, Path: "/api/v1/patterns", Header: map[string]string{"Authorization": "Bearer " + token}, Status: 200},

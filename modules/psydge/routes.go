@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/alorig/alorig/shared/auth"
+	"github.com/alorig/alorig/shared/billing"
 	"github.com/alorig/alorig/shared/web"
 	"github.com/alorig/alorig/static"
 	"github.com/alorig/alorig/views/landing"
@@ -58,9 +59,15 @@ func (m *Module) Web(e *echo.Echo) {
 	history.GET("/patterns", m.listPatterns, patternsOp)
 
 	signals := api.On(v1, "signals")
-	signals.GET("/strategies", m.listStrategies, strategiesOp)
+	signals.GET("/strategies", m.listStrategies, strategiesOp, m.requireVista)
 	signals.GET("/signals", m.listSignals, signalsOp)
 	signals.POST("/signals/validate", m.validateSignal, validateSignalOp)
+
+	plan := api.On(v1, "billing") // shared/billing: the Vista plan through Stripe
+	plan.GET("/billing", m.billing.GetStatus, billing.StatusOp)
+	plan.POST("/billing/checkout", m.billing.PostCheckout, billing.CheckoutOp)
+	plan.POST("/billing/portal", m.billing.PostPortal, billing.PortalOp)
+	api.On(e, "billing").POST("/webhooks/stripe", m.billing.PostWebhook, billing.WebhookOp)
 
 	mkt := api.On(v1, "market")
 	mkt.GET("/candles", m.candles, candlesOp)

@@ -4,15 +4,25 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/alorig/alorig/modules/psydge/discipline"
 	"github.com/alorig/alorig/modules/psydge/market"
 )
 
-// Signals lists the GO signals the user sees: live ones, or all of them.
+// Signals lists the GO signals the user sees: live ones, or all of them. Vista's are shown
+// only to users whose plan includes Vista; everyone sees their own validator approvals.
 func (m *Module) Signals(ctx context.Context, userID int64, symbol string, all bool, limit int) ([]SignalRow, error) {
-	return signalsFor(ctx, m.d.DB, userID, symbol, all, m.d.Clock.Now(), limit)
+	rows, err := signalsFor(ctx, m.d.DB, userID, symbol, all, m.d.Clock.Now(), limit)
+	if err != nil {
+		return nil, err
+	}
+	vista, err := m.billing.Entitled(ctx, userID, TierVista)
+	if err != nil || vista {
+		return rows, err
+	}
+	return slices.DeleteFunc(rows, func(r SignalRow) bool { return r.UserID == nil }), nil
 }
 
 // Validate is the rule-based pre-entry validator: it approves a direction when the closed bars
