@@ -9,6 +9,7 @@ import { SYMBOLS, useLive } from "../live/store";
 import { TIMEFRAMES, useSelection, type Timeframe } from "../market/selection";
 import type { SignalRow, Strategy, Verdict } from "../types";
 import { useGet } from "./useGet";
+import { PlanCard, upgradeTarget, useBillingActions, type BillingStatus } from "./Plan";
 
 export function SignalsScreen() {
   const t = useT();
@@ -17,6 +18,12 @@ export function SignalsScreen() {
   const [version, setVersion] = useState(0);
   const strategies = useGet<Strategy[]>("/strategies");
   const signals = useGet<SignalRow[]>("/signals", { symbol, live: all ? "false" : undefined, limit: 100 }, version);
+  const billing = useGet<BillingStatus>("/billing");
+  const actions = useBillingActions();
+  const upgrade = (plan?: string) => {
+    const target = upgradeTarget(billing.data, plan);
+    return target ? () => void actions.checkout(target) : undefined;
+  };
   return (
     <div className="mx-auto flex max-w-5xl flex-col gap-4">
       <h1 className="text-xl font-bold">{t("signals.title")}</h1>
@@ -38,33 +45,37 @@ export function SignalsScreen() {
             {t("signals.includeExpired")}
           </label>
         </div>
-        <Refused error={signals.error} />
+        <Refused error={signals.error} upgrade={upgrade} busy={actions.busy === "checkout"} />
+        {strategies.error instanceof ApiError && strategies.error.status === 403 && (
+          <p className="mb-3 text-sm text-muted">{t("signals.vistaHidden")}</p>
+        )}
         {signals.data && <SignalList rows={signals.data} strategies={strategies.data ?? []} />}
       </Card>
       <Card title={t("signals.strategies")}>
-        <Refused error={strategies.error} />
+        <Refused error={strategies.error} upgrade={upgrade} busy={actions.busy === "checkout"} />
         {strategies.data && <StrategyList rows={strategies.data} />}
       </Card>
+      <PlanCard billing={billing} actions={actions} />
     </div>
   );
 }
 
 /**
- * A refusal shown with its reason. A strategy outside the trader's plan answers 402 or 403;
- * when the problem names where to upgrade (`upgrade_url`) or the plan it needs, that is shown
- * with it.
+ * A refusal shown with its reason. Vista outside the trader's plan answers 403 VISTA_REQUIRED
+ * (402 is read the same way) naming the plan it needs; when that plan is on sale to them, an
+ * upgrade button opens Checkout for it.
  */
-export function Refused({ error }: { error: unknown }) {
+export function Refused({ error, upgrade, busy }: { error: unknown; upgrade?: (plan?: string) => (() => void) | undefined; busy?: boolean }) {
   const t = useT();
   if (error === undefined) return null;
   const body = error instanceof ApiError && (error.status === 402 || error.status === 403) ? error.body : undefined;
-  const url = typeof body?.upgrade_url === "string" && body.upgrade_url.startsWith("/") ? body.upgrade_url : undefined;
-  const plan = typeof body?.required_plan === "string" ? body.required_plan : typeof body?.plan === "string" ? body.plan : undefined;
+  const plan = typeof body?.plan === "string" ? body.plan : undefined;
+  const buy = plan ? upgrade?.(plan) : undefined;
   return (
-    <div className="mb-3 flex flex-col gap-2">
-      <ProblemAlert error={error} />
+    <div className="mb-3 flex flex-col items-start gap-2">
+      <ProblemAlert error={error} className="self-stretch" />
       {plan && <p className="text-sm">{t("signals.planNeeded", { plan })}</p>}
-      {url && <a className="text-sm font-semibold text-accent underline" href={url}>{t("signals.upgrade")}</a>}
+      {buy && <Button busy={busy} onClick={buy}>{t("signals.upgrade")}</Button>}
     </div>
   );
 }
