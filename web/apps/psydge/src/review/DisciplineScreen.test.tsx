@@ -19,6 +19,7 @@ afterEach(() => {
 async function open(put?: Parameters<typeof fakeApi>[0][string], config: Config = current) {
   const api = fakeApi({
     "GET /discipline-config": { body: { config, locked_rules: locked } },
+    "GET /broker-connections": { body: [] },
     ...(put ? { "PUT /discipline-config": put } : {}),
   });
   render(<DisciplineScreen />);

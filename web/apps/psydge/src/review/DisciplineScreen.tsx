@@ -1,6 +1,7 @@
-// Settings: the discipline config editor, which offers only tightening. Every control is bounded
-// by the locked rule and the trader's current value in the direction that tightens (tighten.ts);
-// a value outside its bounds is named beside the field and keeps Save disabled. The server
+// Settings: the discipline config editor, which offers only tightening, and the broker section.
+// Every control is bounded by the locked rule and the trader's current value in the direction
+// that tightens (tighten.ts); a value outside its bounds is named beside the field and keeps
+// Save disabled. The server
 // checks again, and a refusal (422 RULE_LOCKED, the rule as the field) is shown on its field.
 import { useId, useState, type FormEvent } from "react";
 import { Button, Card, Field, ProblemAlert, fieldError } from "@alorig/ui";
@@ -13,6 +14,7 @@ import {
   sessionBounds, type Config, type NumericField, type Refusal, type SessionKey,
 } from "./tighten";
 import { useGet } from "./useGet";
+import { BrokerSettings } from "../shell/BrokerSettings";
 
 type T = ReturnType<typeof useT>;
 
@@ -33,6 +35,7 @@ export function DisciplineScreen() {
         got.loading && <p role="status">{t("common.loading")}</p>
       )}
       {view && <LockedRules locked={view.locked_rules} />}
+      <BrokerSettings />
     </div>
   );
 }
