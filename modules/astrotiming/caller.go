@@ -99,11 +99,16 @@ func (m *Module) requireKey(next echo.HandlerFunc) echo.HandlerFunc {
 // shared gate refuses a key revoked anywhere on its next charge.
 const KeyCacheTTL = 10 * time.Second
 
-// userTier is the best tier among a user's live keys, "free" without one.
+// userTier is the best of the plan billing holds for the user and their live keys' tiers,
+// "free" without either: a premium subscriber without a key still has premium's pages.
 func (m *Module) userTier(ctx context.Context, userID int64) (string, error) {
 	tiers, err := liveKeyTiers(ctx, m.d.DB, userID)
 	if err != nil {
 		return "", fmt.Errorf("astrotiming: tier of user %d: %w", userID, err)
 	}
-	return engine.BestPlan(tiers), nil
+	plan, err := m.billing.PlanOf(ctx, userID)
+	if err != nil {
+		return "", err
+	}
+	return engine.BestPlan(append(tiers, plan)), nil
 }

@@ -161,6 +161,8 @@ func problem(err error) error {
 		return web.NotFound(ErrNoBriefing.Error())
 	case errors.As(err, &plan):
 		return web.Forbidden(plan.Error()).WithCode("TIER_REQUIRED")
+	case errors.Is(err, ErrNoSuchKey):
+		return web.NotFound(ErrNoSuchKey.Error())
 	case errors.Is(err, ErrAPIKeyRequired):
 		return web.Forbidden(ErrAPIKeyRequired.Error()).WithCode("API_KEY_REQUIRED")
 	case errors.As(err, &badURL):

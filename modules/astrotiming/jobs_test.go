@@ -96,7 +96,7 @@ func TestPrecomputeBriefingCleanup(t *testing.T) {
 func TestPeriodicJobsAndWorkers(t *testing.T) {
 	t.Parallel()
 	env, m := start(t)
-	require.Len(t, m.PeriodicJobs(), 4)
+	require.Len(t, m.PeriodicJobs(), 5) // precompute, briefings, calendars, cleanup, billing sweep
 	require.NoError(t, m.Seed(context.Background()))
 	env.StartWorkers()
 	_, err := env.Mounted("astrotiming").Jobs.Insert(context.Background(), astrotiming.PrecomputeArgs{}, nil)

@@ -19,6 +19,7 @@ import (
 	"github.com/alorig/alorig/modules/astrotiming/engine"
 	"github.com/alorig/alorig/modules/astrotiming/gcal"
 	"github.com/alorig/alorig/shared/auth"
+	"github.com/alorig/alorig/shared/billing"
 	"github.com/alorig/alorig/shared/cache"
 	"github.com/alorig/alorig/shared/ephemeris"
 	"github.com/alorig/alorig/shared/platform"
@@ -50,14 +51,15 @@ const SessionPerMinute = 120
 
 // Module is AstroTiming.
 type Module struct {
-	d      platform.Deps
-	eng    *engine.Engine // nil when the ephemeris files did not open
-	ephErr error
-	gcal   *gcal.Client
-	hook   *webhookSender
-	dav    *webhookSender // CalDAV servers are users' addresses too: the same public-only transport
-	keys   *auth.APIKeyGate
-	local  *cache.Local[string, []byte] // hours JSON by hoursKey, in front of Redis
+	d       platform.Deps
+	eng     *engine.Engine // nil when the ephemeris files did not open
+	ephErr  error
+	gcal    *gcal.Client
+	hook    *webhookSender
+	dav     *webhookSender // CalDAV servers are users' addresses too: the same public-only transport
+	keys    *auth.APIKeyGate
+	billing *billing.Service             // the developer and premium plans (billing_plan.go)
+	local   *cache.Local[string, []byte] // hours JSON by hoursKey, in front of Redis
 }
 
 // New builds the module. The ephemeris is opened once; when its files are missing the module
@@ -85,6 +87,9 @@ func New(d platform.Deps) (platform.Module, error) {
 	}, nil)
 	if d.Workers != nil {
 		m.registerWorkers()
+	}
+	if err := m.newBilling(); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -146,5 +151,5 @@ func (m *Module) SealedFields() []secret.Field {
 
 // PeriodicJobs are the module's schedules (UTC).
 func (m *Module) PeriodicJobs() []*river.PeriodicJob {
-	return periodicJobs()
+	return append(periodicJobs(), billingSweepJob())
 }

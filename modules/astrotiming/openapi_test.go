@@ -28,7 +28,9 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		// the Google consent flow's browser steps.
 		openapitest.Skip("/", views.CountdownPath, astrotiming.CalendarPagePath, astrotiming.CalendarSignInPath,
 			astrotiming.GoogleConnectPath, astrotiming.GoogleCallbackPath, astrotiming.GoogleDisconnectPath,
-			astrotiming.CalDAVConnectPath, astrotiming.CalDAVDisconnectPath))
+			astrotiming.CalDAVConnectPath, astrotiming.CalDAVDisconnectPath,
+			// The plan and API keys page and its forms.
+			astrotiming.AccountPagePath, views.AccountCheckoutPath, views.AccountPortalPath, views.AccountKeyTierPath))
 
 	rec = httptest.NewRecorder()
 	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/docs", nil))

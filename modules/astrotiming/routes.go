@@ -5,6 +5,7 @@ import (
 
 	"github.com/alorig/alorig/modules/astrotiming/engine"
 	"github.com/alorig/alorig/shared/auth"
+	"github.com/alorig/alorig/shared/billing"
 	views "github.com/alorig/alorig/views/astrotiming"
 	"github.com/labstack/echo/v4"
 )
@@ -26,7 +27,20 @@ func (m *Module) Web(e *echo.Echo) {
 	e.POST(CalDAVConnectPath, m.calDAVConnectPage)
 	e.POST(CalDAVDisconnectPath, m.calDAVDisconnectPage)
 
+	// The plan and API keys page and its forms (browser pages, not API).
+	e.GET(AccountPagePath, m.accountPage)
+	e.POST(views.AccountCheckoutPath, m.accountCheckout)
+	e.POST(views.AccountPortalPath, m.accountPortal)
+	e.POST(views.AccountKeyTierPath, m.accountKeyTier)
+
 	api := newAPI(m.d.Accounts.CookieName())
+	// Plans through Stripe (shared/billing): for signed-in users, and Stripe's signed events.
+	plan := api.On(e.Group("/api/v1/billing", auth.RequireUser), "billing")
+	plan.GET("", m.billing.GetStatus, billing.StatusOp)
+	plan.POST("/checkout", m.billing.PostCheckout, billing.CheckoutOp)
+	plan.POST("/portal", m.billing.PostPortal, billing.PortalOp)
+	plan.PUT("/keys/:key_id", m.putKeyTier, keyTierOp)
+	api.On(e, "billing").POST("/webhooks/stripe", m.billing.PostWebhook, billing.WebhookOp)
 	api.On(e, "calendar").GET("/calendar/:token", m.icsFeed, icsFeedOp)
 
 	// The account endpoints come from the platform, mounted and documented by it.
