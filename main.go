@@ -21,6 +21,7 @@ import (
 	"github.com/alorig/alorig/config"
 	"github.com/alorig/alorig/migrations"
 	"github.com/alorig/alorig/modules"
+	"github.com/alorig/alorig/shared/billing"
 	"github.com/alorig/alorig/shared/clock"
 	"github.com/alorig/alorig/shared/database"
 	"github.com/alorig/alorig/shared/platform"
@@ -39,6 +40,7 @@ Usage:
   alorig migrate     --app=NAME | --all [--status]
   alorig seed        --app=NAME | --all
   alorig rotate-keys --app=NAME
+  alorig billing grant --app=NAME --user=EMAIL|ID --plan=PLAN [--until=RFC3339|DURATION]
   alorig health      [--url=http://127.0.0.1:PORT/healthz]
   alorig version
 
@@ -99,6 +101,14 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 	case "health":
 		return health(ctx, rest, getenv, stdout, stderr)
 	}
+	if cmd == "billing" {
+		// One subcommand today; the word keeps room for others (show, revoke).
+		if len(rest) == 0 || rest[0] != "grant" {
+			fmt.Fprint(stderr, usage)
+			return usageErrorf("billing: the subcommand is grant")
+		}
+		rest = rest[1:]
+	}
 	inv, err := parseCommand(cmd, rest, getenv, stdout, stderr)
 	if err != nil {
 		return err
@@ -141,6 +151,13 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 		return withRuntime(ctx, cfg, log, clk, keyring, platform.RoleMigrate, nil, func(rt *platform.Runtime) error {
 			return rotateKeys(ctx, rt, stdout)
 		})
+	case "billing":
+		if cfg.Production() {
+			return errors.New("billing grant: refused with ALORIG_ENV=production: plans there come from Stripe")
+		}
+		return withRuntime(ctx, cfg, log, clk, keyring, platform.RoleMigrate, nil, func(rt *platform.Runtime) error {
+			return billingGrant(ctx, rt, inv.grant, clk, stdout)
+		})
 	case "worker":
 		return worker(ctx, cfg, log, clk, keyring)
 	default:
@@ -153,6 +170,7 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 type invocation struct {
 	cfg    *config.Config // Apps resolved; serve's Surface, Addr and WithWorker applied
 	status bool           // migrate --status
+	grant  grantFlags     // billing grant
 }
 
 // commandFlags declares cmd's flags over cfg. Each flag is one the command reads: serve and
@@ -168,6 +186,12 @@ func commandFlags(cmd string, cfg *config.Config) (*flag.FlagSet, *cmdFlags, err
 			fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address; default the module's port, or :8080 for several (ALORIG_ADDR)")
 			fs.BoolVar(&cfg.WithWorker, "with-worker", cfg.WithWorker, "also run River workers and periodic jobs (ALORIG_WITH_WORKER)")
 		}
+	case "billing":
+		f.one = true
+		fs.StringVar(&f.app, "app", cfg.App, "the module that sells the plan: psydge or astrotiming (ALORIG_APP)")
+		fs.StringVar(&f.grant.user, "user", "", "the user: email or id")
+		fs.StringVar(&f.grant.plan, "plan", "", "the plan (psydge: vista; astrotiming: developer, premium); the free plan revokes")
+		fs.StringVar(&f.grant.until, "until", "", "when the grant ends: an RFC 3339 time or a duration such as 720h (default: until revoked)")
 	case "migrate", "seed", "rotate-keys":
 		f.one = true
 		fs.StringVar(&f.app, "app", cfg.App, "the module (ALORIG_APP)")
@@ -186,6 +210,7 @@ func commandFlags(cmd string, cfg *config.Config) (*flag.FlagSet, *cmdFlags, err
 type cmdFlags struct {
 	apps, app        string
 	one, all, status bool
+	grant            grantFlags
 }
 
 // parseFlags parses args into fs. Help that was asked for goes to stdout and ends the program
@@ -240,7 +265,7 @@ func parseCommand(cmd string, args []string, getenv config.Getenv, stdout, stder
 		cfg.Apps = config.Names()
 	case f.app == "":
 		return nil, usageErrorf("%s: name a module with --app=NAME (one of %s)%s", cmd, strings.Join(config.Names(), ", "),
-			map[bool]string{true: "", false: " or use --all"}[cmd == "rotate-keys"])
+			map[bool]string{true: "", false: " or use --all"}[cmd == "rotate-keys" || cmd == "billing"])
 	default:
 		list, err := config.ParseApps(f.app)
 		if err != nil {
@@ -251,7 +276,12 @@ func parseCommand(cmd string, args []string, getenv config.Getenv, stdout, stder
 		}
 		cfg.Apps = list
 	}
-	return &invocation{cfg: cfg, status: f.status}, nil
+	if cmd == "billing" {
+		if len(cfg.Apps) != 1 || f.grant.user == "" || f.grant.plan == "" {
+			return nil, usageErrorf("billing grant: give --app=NAME (one module), --user and --plan")
+		}
+	}
+	return &invocation{cfg: cfg, status: f.status, grant: f.grant}, nil
 }
 
 // newLogger writes JSON lines at level, which config.Load has checked.
@@ -506,4 +536,47 @@ func defaultHealthURL(cfg *config.Config) string {
 		}
 	}
 	return "http://127.0.0.1:8080/healthz"
+}
+
+// grantFlags are billing grant's flags.
+type grantFlags struct{ user, plan, until string }
+
+// billingGrant gives a user a plan without Stripe, through the module's own billing, so the
+// module's state (Psydge's tier, AstroTiming's keys) moves with it. It is the only way to
+// grant a plan: no HTTP route does.
+func billingGrant(ctx context.Context, rt *platform.Runtime, g grantFlags, clk clock.Clock, stdout io.Writer) error {
+	m := rt.Mounted[0].Module
+	seller, ok := m.(billing.Seller)
+	if !ok {
+		return usageErrorf("billing grant: %s sells no plans (%s do)", m.Name(), strings.Join(config.BillingModules, ", "))
+	}
+	b := seller.Billing()
+	var until *time.Time
+	if g.until != "" {
+		t, err := time.Parse(time.RFC3339, g.until)
+		if err != nil {
+			d, derr := time.ParseDuration(g.until)
+			if derr != nil || d <= 0 {
+				return usageErrorf("billing grant: --until=%q: want an RFC 3339 time or a positive duration such as 720h", g.until)
+			}
+			t = clk.Now().Add(d)
+		}
+		until = &t
+	}
+	id, err := b.UserID(ctx, g.user)
+	if err != nil {
+		return err
+	}
+	if err := b.Grant(ctx, id, g.plan, until); err != nil {
+		return err
+	}
+	end := "until revoked"
+	if until != nil {
+		end = "until " + until.UTC().Format(time.RFC3339)
+	}
+	if g.plan == b.Free() {
+		end = "(grant revoked)"
+	}
+	fmt.Fprintf(stdout, "%s: user %d now holds %s %s\n", m.Name(), id, g.plan, end)
+	return nil
 }
