@@ -11,7 +11,7 @@
 // only; docs/psydge.md), so gate D passes whatever the hour of the run.
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, type WriteStream } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, rmSync, type WriteStream } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -51,6 +51,8 @@ export interface Server {
   /** The server's clock at its start (ALORIG_CLOCK). */
   clock: string;
   logPath: string;
+  /** Keeps the server's log after stop (a failed test points at it); otherwise it is removed. */
+  keepLog(): void;
   /** An HTTP request to the Psydge host through the loopback address. */
   request(method: string, path: string, opts?: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<Reply>;
   /** Stops the server and drops its databases and Redis keys; safe to call twice. */
@@ -185,10 +187,15 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   await dropStale();
   let proc: ChildProcess | undefined;
   let stopped: Promise<void> | undefined;
+  let keep = false;
+  const keepLog = () => {
+    keep = true;
+  };
   const stop = () => {
     stopped ??= (async () => {
       if (proc) await terminate(proc);
       await new Promise<void>((r) => log.end(r));
+      if (!keep) rmSync(logPath, { force: true });
       await dropDatabases(dbs);
       await dropRedis(tag, apps, env);
     })();
@@ -208,8 +215,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
     const request = makeRequest(port);
     await waitFor(async () => (await request("GET", "/readyz").catch(() => undefined))?.status === 200, 30_000,
       `alorig serve did not become ready on port ${port} (log: ${logPath})`);
-    return { origin: `http://psydge.localhost:${port}`, port, clock, logPath, request, stop };
+    return { origin: `http://psydge.localhost:${port}`, port, clock, logPath, keepLog, request, stop };
   } catch (err) {
+    keepLog();
+    console.error(`e2e: alorig serve did not start; its log: ${logPath}`);
     await stop();
     throw err;
   }
@@ -355,6 +364,7 @@ export async function inBrowser(name: string, server: Server, fn: (s: Session) =
       await fn({ browser, context, page });
       await context.tracing.stop();
     } catch (err) {
+      server.keepLog();
       const base = path.join(resultsDir, slug(name));
       mkdirSync(resultsDir, { recursive: true });
       await page.screenshot({ path: `${base}.png`, fullPage: true }).catch(() => undefined);

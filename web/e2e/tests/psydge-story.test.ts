@@ -80,7 +80,7 @@ test("psydge: sign up, paper broker, refused at 2 %, placed at 0.5 %, closed at 
       const positions = page.getByRole("table", { name: "Open positions" });
       const close = positions.getByRole("button", { name: `Close trade ${id}`, exact: true });
       await close.waitFor();
-      const row = positions.getByRole("row").filter({ has: close });
+      const row = positions.getByRole("row").filter({ has: page.getByRole("button", { name: `Close trade ${id}`, exact: true }) });
       const rCell = await cellOf(positions, row, "R");
       const firstR = await rCell.textContent();
       assert.match(firstR ?? "", /^[+\-−]?\d+\.\d+R$/, `the R cell reads like -0.12R: ${firstR}`);
@@ -108,9 +108,18 @@ test("psydge: sign up, paper broker, refused at 2 %, placed at 0.5 %, closed at 
   });
 });
 
+/** Chooses the direction as a pointer user does: the radio buttons are drawn by their labels. */
+async function chooseDirection(ticket: Locator, direction: "buy" | "sell"): Promise<void> {
+  const name = direction === "buy" ? "Buy" : "Sell";
+  const radio = ticket.getByRole("radio", { name, exact: true });
+  if (await radio.isChecked()) return;
+  await ticket.locator("label").filter({ has: ticket.page().getByRole("radio", { name, exact: true }) }).click();
+  await waitFor(() => radio.isChecked(), 5_000, `the ${name} radio button is checked`);
+}
+
 /** Fills direction, a stop in pips and the risk share. */
 async function writeTicket(ticket: Locator, direction: "buy" | "sell", risk: string): Promise<void> {
-  await ticket.getByRole("radio", { name: direction === "buy" ? "Buy" : "Sell" }).check({ force: true });
+  await chooseDirection(ticket, direction);
   const pips = ticket.getByRole("checkbox", { name: "Stop in pips" });
   if (!(await pips.isChecked())) await pips.check();
   await ticket.getByLabel("Stop (pips)", { exact: true }).fill(STOP_PIPS);
@@ -134,7 +143,7 @@ async function gate(gates: Locator, g: string, pass: boolean): Promise<string> {
 async function validateSignal(page: Page, ticket: Locator, gates: Locator): Promise<"buy" | "sell"> {
   const verdicts: string[] = [];
   for (const direction of ["buy", "sell"] as const) {
-    await ticket.getByRole("radio", { name: direction === "buy" ? "Buy" : "Sell" }).check({ force: true });
+    await chooseDirection(ticket, direction);
     const validate = ticket.getByRole("button", { name: "Validate signal" });
     await validate.click();
     const verdict = ticket.getByRole("status").filter({ hasText: /Approve|Stand down/ });
