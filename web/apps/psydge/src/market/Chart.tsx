@@ -56,7 +56,7 @@ export function Chart({ className = "" }: { className?: string }) {
         </div>
       </div>
       {view.status === "error" && <ProblemAlert error={view.error} />}
-      <div className="relative h-72 sm:h-96">
+      <div className="relative min-h-72 flex-1 sm:min-h-96">
         <div ref={box} dir="ltr" className="absolute inset-0" />
         {view.status === "loading" && (
           <p role="status" className="absolute inset-0 flex items-center justify-center text-sm text-muted">
@@ -69,6 +69,11 @@ export function Chart({ className = "" }: { className?: string }) {
           </p>
         )}
       </div>
+      <p className="text-end text-xs text-muted">
+        <a href="https://www.tradingview.com/" target="_blank" rel="noopener noreferrer" className="underline-offset-2 hover:underline">
+          {t("chart.attribution")}
+        </a>
+      </p>
     </section>
   );
 }

@@ -52,7 +52,7 @@ function Row({ symbol, selected, onSelect }: { symbol: string; selected: boolean
       <td className="num px-2 py-1 text-end">{q ? q.bid.toFixed(digits) : "—"}</td>
       <td className="num px-2 py-1 text-end">{q ? q.ask.toFixed(digits) : "—"}</td>
       <td className="num px-2 py-1 text-end">{q ? spreadPoints(q.bid, q.ask, digits) : "—"}</td>
-      <td className="px-2 py-1">
+      <td className="whitespace-nowrap px-2 py-1">
         {!q ? (
           <span className="text-xs text-muted">{t("watch.noQuote")}</span>
         ) : stale ? (

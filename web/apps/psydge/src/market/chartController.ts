@@ -55,6 +55,8 @@ export class ChartController {
   private linesDirty = false;
 
   private readonly unsubscribe: Array<() => void> = [];
+  /** Whether the live channel has been open before: only a re-open can have missed ticks. */
+  private wasOpen = useLive.getState().status === "open";
 
   constructor(private readonly box: HTMLElement, private readonly region: HTMLElement, private readonly o: ChartControllerOptions) {
     this.loaded = import("lightweight-charts").then((lib) => {
@@ -62,7 +64,9 @@ export class ChartController {
       this.lib = lib;
       this.chart = lib.createChart(box, {
         autoSize: true,
-        layout: { attributionLogo: true },
+        // The library's own logo injects a <style> element, which the panel's CSP refuses; the
+        // attribution its licence asks for is a link under the chart instead (Chart.tsx).
+        layout: { attributionLogo: false },
         timeScale: { timeVisible: true, secondsVisible: false },
         rightPriceScale: { borderVisible: false },
       });
@@ -76,7 +80,10 @@ export class ChartController {
         if (q && q !== prev.prices[this.symbol]) this.onTick(q);
         if (s.positions !== prev.positions || s.trades !== prev.trades) this.markLines();
         // After a reconnect the channel may have missed ticks: the bars are fetched again.
-        if (s.status === "open" && prev.status !== "open" && this.ready) this.show(this.symbol, this.timeframe);
+        if (s.status === "open" && prev.status !== "open") {
+          if (this.wasOpen && this.ready) this.show(this.symbol, this.timeframe);
+          this.wasOpen = true;
+        }
       }),
       useTheme.subscribe(() => this.applyTheme()),
     );
@@ -119,10 +126,11 @@ export class ChartController {
         this.last = data[data.length - 1];
         this.ready = true;
         this.linesDirty = true;
-        // The quote held now may be newer than the last bar the server had built.
+        // The quote held now may be newer than the last bar the server had built. It arrived
+        // before the bars did, so its wait is loading time, not tick latency: not measured.
         const q = useLive.getState().prices[symbol];
-        if (q) this.onTick(q);
-        else this.schedule();
+        if (q) this.onTick(q, false);
+        this.schedule();
         this.writeAttributes();
         this.o.onView({ status: "ready", bars: this.count });
       },
@@ -145,7 +153,7 @@ export class ChartController {
     this.series = undefined;
   }
 
-  private onTick(q: Quote): void {
+  private onTick(q: Quote, measure = true): void {
     if (!this.ready) return;
     const r = applyTick(this.last, q.bid, Date.parse(q.time) / 1000, this.timeframe);
     if (r.kind === "stale") return;
@@ -159,7 +167,7 @@ export class ChartController {
       this.dirty.push(r.bar);
     }
     this.last = r.bar;
-    this.arrivals.push(q.receivedAt);
+    if (measure) this.arrivals.push(q.receivedAt);
     if (this.arrivals.length > MAX_PENDING_MEASURES) this.arrivals.splice(0, this.arrivals.length - MAX_PENDING_MEASURES);
     this.schedule();
   }
