@@ -23,7 +23,10 @@ export function ConnectBroker({ onConnected }: { onConnected(): void }) {
           {email && <span className="hidden text-sm text-muted sm:inline">{email}</span>}
           <LocaleSelect />
           <ThemeToggle />
-          <Button variant="secondary" onClick={() => void signOut().finally(() => useLive.getState().reset())}>
+          <Button variant="secondary" onClick={() => void signOut().finally(() => {
+            useLive.getState().reset();
+            useConnections.getState().reset();
+          })}>
             {t("auth.signOut")}
           </Button>
         </span>
