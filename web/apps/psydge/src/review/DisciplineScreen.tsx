@@ -1,8 +1,8 @@
 // Settings: the discipline config editor, which offers only tightening, and the broker section.
 // Every control is bounded by the locked rule and the trader's current value in the direction
 // that tightens (tighten.ts); a value outside its bounds is named beside the field and keeps
-// Save disabled. The server
-// checks again, and a refusal (422 RULE_LOCKED, the rule as the field) is shown on its field.
+// Save disabled. The server checks again, and a refusal (422 RULE_LOCKED, the rule as the
+// field) is shown on its field.
 import { useId, useState, type FormEvent } from "react";
 import { Button, Card, Field, ProblemAlert, fieldError } from "@alorig/ui";
 import { api } from "../api";

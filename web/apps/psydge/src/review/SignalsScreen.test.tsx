@@ -23,7 +23,7 @@ const vistaRequired = {
 };
 
 const approval: SignalRow = {
-  id: "validator_1_EURUSD_M5_1", source: "validator", symbol: "EURUSD", timeframe: "M5", direction: "buy", entry: 0, stop: 0, target: 0, r_multiple: 0,
+  id: "validator_1_EURUSD_M5_1", source: "validator", symbol: "EURUSD", timeframe: "M5", direction: "BUY", entry: 0, stop: 0, target: 0, r_multiple: 0,
   indicators: {}, issued_at: new Date(Date.now() - 1000).toISOString(), valid_until: new Date(Date.now() + 600_000).toISOString(), created_at: new Date().toISOString(),
 };
 
@@ -39,7 +39,7 @@ describe("SignalsScreen", () => {
     leave.to = went;
     render(<SignalsScreen />);
     expect(await screen.findByText(/the Vista strategies are part of the Vista plan/)).toBeTruthy();
-    expect(screen.getByText("This needs the vista plan.")).toBeTruthy();
+    expect(screen.getByText("This needs the Vista Strategies plan.")).toBeTruthy();
     const plan = screen.getByRole("region", { name: "Your plan" });
     expect(within(plan).getByText("Core")).toBeTruthy();
     expect(within(plan).queryByRole("button", { name: "Manage plan" })).toBeNull();
@@ -64,7 +64,7 @@ describe("SignalsScreen", () => {
   it("asks the validator and shows its verdict with the reasoning", async () => {
     const api = fakeApi({
       "GET /strategies": vistaRequired,
-      "GET /signals": { body: [] },
+      "GET /signals": (() => { let n = 0; return () => ({ body: n++ === 0 ? [] : [approval] }); })(),
       "GET /billing": { body: core },
       "POST /signals/validate": { status: 201, body: { verdict: "approve", reasoning: "NDNS and FHS agree with a buy", signal: approval } },
     });
@@ -77,5 +77,8 @@ describe("SignalsScreen", () => {
     expect(api.sent.find((s) => s.path === "/signals/validate")!.body).toEqual({ symbol: "EURUSD", timeframe: "M5", direction: "sell" });
     // The approval is a GO signal: the list is read again.
     await waitFor(() => expect(api.sent.filter((s) => s.path === "/signals").length).toBe(2));
+    const list = await screen.findByRole("list", { name: "GO signals" });
+    expect(within(list).getByText("Buy")).toBeTruthy();
+    expect(within(list).getByText(/^Expires in 0:(09|10):/)).toBeTruthy();
   });
 });

@@ -24,6 +24,7 @@ export function SignalsScreen() {
     const target = upgradeTarget(billing.data, plan);
     return target ? () => void actions.checkout(target) : undefined;
   };
+  const planTitle = (name: string) => billing.data?.plans.find((p) => p.name === name)?.title ?? name;
   return (
     <div className="mx-auto flex max-w-5xl flex-col gap-4">
       <h1 className="text-xl font-bold">{t("signals.title")}</h1>
@@ -45,14 +46,14 @@ export function SignalsScreen() {
             {t("signals.includeExpired")}
           </label>
         </div>
-        <Refused error={signals.error} upgrade={upgrade} busy={actions.busy === "checkout"} />
+        <Refused error={signals.error} upgrade={upgrade} busy={actions.busy === "checkout"} planTitle={planTitle} />
         {strategies.error instanceof ApiError && strategies.error.status === 403 && (
           <p className="mb-3 text-sm text-muted">{t("signals.vistaHidden")}</p>
         )}
         {signals.data && <SignalList rows={signals.data} strategies={strategies.data ?? []} />}
       </Card>
       <Card title={t("signals.strategies")}>
-        <Refused error={strategies.error} upgrade={upgrade} busy={actions.busy === "checkout"} />
+        <Refused error={strategies.error} upgrade={upgrade} busy={actions.busy === "checkout"} planTitle={planTitle} />
         {strategies.data && <StrategyList rows={strategies.data} />}
       </Card>
       <PlanCard billing={billing} actions={actions} />
@@ -65,7 +66,9 @@ export function SignalsScreen() {
  * (402 is read the same way) naming the plan it needs; when that plan is on sale to them, an
  * upgrade button opens Checkout for it.
  */
-export function Refused({ error, upgrade, busy }: { error: unknown; upgrade?: (plan?: string) => (() => void) | undefined; busy?: boolean }) {
+export function Refused({ error, upgrade, busy, planTitle = (p) => p }: {
+  error: unknown; upgrade?: (plan?: string) => (() => void) | undefined; busy?: boolean; planTitle?: (plan: string) => string;
+}) {
   const t = useT();
   if (error === undefined) return null;
   const body = error instanceof ApiError && (error.status === 402 || error.status === 403) ? error.body : undefined;
@@ -74,7 +77,7 @@ export function Refused({ error, upgrade, busy }: { error: unknown; upgrade?: (p
   return (
     <div className="mb-3 flex flex-col items-start gap-2">
       <ProblemAlert error={error} className="self-stretch" />
-      {plan && <p className="text-sm">{t("signals.planNeeded", { plan })}</p>}
+      {plan && <p className="text-sm">{t("signals.planNeeded", { plan: planTitle(plan) })}</p>}
       {buy && <Button busy={busy} onClick={buy}>{t("signals.upgrade")}</Button>}
     </div>
   );
@@ -92,12 +95,14 @@ function SignalList({ rows, strategies }: { rows: SignalRow[]; strategies: Strat
       {rows.map((r) => {
         const left = Date.parse(r.valid_until) - now;
         const live = left > 0 && Date.parse(r.issued_at) <= now;
+        // Vista stores "buy"/"sell", the validator "BUY"/"SELL".
+        const dir = r.direction.toLowerCase();
         return (
           <li key={r.id} data-signal={r.id} className="rounded-md border border-line p-3">
             <div className="flex flex-wrap items-center gap-2">
               <span className="font-mono font-semibold">{r.symbol}</span>
               <span className="font-mono text-sm text-muted">{r.timeframe}</span>
-              <Badge tone={r.direction === "buy" ? "good" : "bad"}>{t(`signals.dir.${r.direction}`)}</Badge>
+              <Badge tone={dir === "buy" ? "good" : "bad"}>{t(`signals.dir.${dir}`)}</Badge>
               <span className="text-sm">{title(r.source)}</span>
               <span className="ms-auto text-sm">
                 {live ? <Badge tone="warn">{t("signals.expiresIn", { left: formatRemaining(left) })}</Badge> : <Badge>{t("signals.expired")}</Badge>}
