@@ -3,7 +3,7 @@
 // being written survives the round trip.
 import { useEffect, useState } from "react";
 import { ProblemAlert, SignIn, setRouterBase, useRoute } from "@alorig/ui";
-import { api, useSession } from "./api";
+import { useSession } from "./api";
 import { useLive } from "./live/store";
 import { Layout } from "./shell/Layout";
 import { ConnectBroker } from "./shell/Connect";
@@ -13,7 +13,7 @@ import { SignalsScreen } from "./review/SignalsScreen";
 import { ScoreScreen } from "./review/ScoreScreen";
 import { JournalScreen } from "./review/JournalScreen";
 import { DisciplineScreen } from "./review/DisciplineScreen";
-import type { Connection } from "./types";
+import { hasLiveConnection, useConnections } from "./shell/connections";
 
 setRouterBase("/app");
 
@@ -29,7 +29,7 @@ export function App() {
   const status = useSession((s) => s.status);
   const load = useSession((s) => s.load);
   const [error, setError] = useState<unknown>();
-  const [connections, setConnections] = useState<Connection[]>();
+  const connections = useConnections((s) => s.list);
   const route = useRoute();
 
   useEffect(() => {
@@ -38,10 +38,12 @@ export function App() {
 
   useEffect(() => {
     if (status !== "signedIn") return;
-    api.get<Connection[]>("/broker-connections").then(setConnections, setError);
+    useConnections.getState().load().catch(setError);
   }, [status]);
 
-  const connected = status !== "loading" && status !== "signedOut" && (connections?.length ?? 0) > 0;
+  // Only a connection in use opens the panel: an ended one sends the trader back to connect, and
+  // ending the last one in Settings does so at once (the list is one shared store).
+  const connected = status !== "loading" && status !== "signedOut" && hasLiveConnection(connections);
   useEffect(() => {
     if (connected && status === "signedIn") useLive.getState().connect();
     return () => useLive.getState().disconnect();
@@ -67,7 +69,7 @@ export function App() {
             <Escalation />
           </Layout>
         ) : (
-          <ConnectBroker onConnected={() => api.get<Connection[]>("/broker-connections").then(setConnections, setError)} />
+          <ConnectBroker onConnected={() => void useConnections.getState().load().catch(setError)} />
         )}
       </div>
     </>
