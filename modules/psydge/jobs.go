@@ -147,6 +147,7 @@ func (m *Module) registerWorkers() {
 	river.AddWorker(m.d.Workers, &patternWorker{m: m})
 	river.AddWorker(m.d.Workers, &weeklyWorker{m: m})
 	river.AddWorker(m.d.Workers, &idemWorker{m: m})
+	m.registerAIWorkers()
 }
 
 // sessionEnd schedules the score at each trading day's end, 17:00 New York (after the New
@@ -159,7 +160,7 @@ func sessionEnd(t time.Time) time.Time {
 // PeriodicJobs: the 5 s sweep, the score at each session end, the weekly report, and the
 // Idempotency-Key reconciliation every minute.
 func (m *Module) PeriodicJobs() []*river.PeriodicJob {
-	return []*river.PeriodicJob{
+	return append([]*river.PeriodicJob{
 		river.NewPeriodicJob(river.PeriodicInterval(5*time.Second), func() (river.JobArgs, *river.InsertOpts) {
 			return SyncPositionsArgs{}, nil
 		}, nil),
@@ -167,5 +168,5 @@ func (m *Module) PeriodicJobs() []*river.PeriodicJob {
 		jobs.At(jobs.Weekly(time.Sunday, 23, 0), func() river.JobArgs { return WeeklyReportArgs{} }),
 		jobs.Every(time.Minute, func() river.JobArgs { return ReconcileIdempotencyArgs{} }, false),
 		jobs.Every(5*time.Minute, func() river.JobArgs { return BillingSweepArgs{} }, false),
-	}
+	}, m.aiPeriodicJobs()...)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/alorig/alorig/modules/psydge/discipline"
 	"github.com/alorig/alorig/modules/psydge/live"
 	"github.com/alorig/alorig/modules/psydge/market"
+	"github.com/alorig/alorig/shared/ai"
 	"github.com/alorig/alorig/shared/auth"
 	"github.com/alorig/alorig/shared/billing"
 	"github.com/alorig/alorig/shared/cache"
@@ -32,6 +33,7 @@ type Module struct {
 	tickets      *cache.Near[ticketKey, *ticketCtx] // what the dry-run check reads, per user, symbol and timeframe
 	billing      *billing.Service                   // the Vista plan (billing_plan.go)
 	placeTimeout time.Duration
+	ai           *ai.Client // the AI roles' provider (offline when no key is configured)
 
 	mu     sync.Mutex
 	cancel context.CancelFunc
@@ -56,6 +58,7 @@ func New(d platform.Deps) (platform.Module, error) {
 	}
 	m.hub = live.New(hc)
 	m.tickets = cache.NewNear(d.KV, cache.NearConfig{Channel: "near:tickets", Log: d.Log}, matchTicket)
+	m.ai = aiClient(d)
 	m.registerWorkers()
 	if err := m.newBilling(); err != nil {
 		return nil, err
@@ -139,7 +142,7 @@ func (m *Module) Close(ctx context.Context) error { return m.hub.Close(ctx) }
 
 // Checks reports MetaApi in /readyz when configured; without it the paper broker stands in.
 func (m *Module) Checks() []web.Check {
-	return []web.Check{{Module: "psydge", Name: "broker", Optional: true, Run: func(ctx context.Context) error {
+	return []web.Check{m.aiCheck(), {Module: "psydge", Name: "broker", Optional: true, Run: func(ctx context.Context) error {
 		if m.d.Config.Psydge.MetaAPIToken == "" || m.d.Config.Psydge.MetaAPIBase == "" {
 			return fmt.Errorf("MetaApi not configured: the paper broker stands in")
 		}

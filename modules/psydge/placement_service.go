@@ -67,6 +67,10 @@ func (m *Module) Place(ctx context.Context, userID int64, tr *TicketRequest, ide
 	if err != nil {
 		return nil, err
 	}
+	// The AI pre-entry validator, when the user has it on, takes part in gate B.
+	if p, err := m.gatePreEntry(ctx, userID, t); p != nil || err != nil {
+		return p, err
+	}
 	sigs := t.signals
 	id, err := nextTradeID(ctx, m.d.DB)
 	if err != nil {

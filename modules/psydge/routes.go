@@ -58,6 +58,11 @@ func (m *Module) Web(e *echo.Echo) {
 	history.POST("/reflections", m.createReflection, createReflectOp)
 	history.GET("/patterns", m.listPatterns, patternsOp)
 
+	ais := api.On(v1, "ai")
+	ais.GET("/ai/settings", m.getAISettings, getAISettingsOp)
+	ais.PUT("/ai/settings", m.putAISettings, putAISettingsOp)
+	ais.GET("/ai/interactions", m.listAIInteractions, aiInteractionsOp)
+
 	signals := api.On(v1, "signals")
 	signals.GET("/strategies", m.listStrategies, strategiesOp, m.requireVista)
 	signals.GET("/signals", m.listSignals, signalsOp)

@@ -118,6 +118,7 @@ func (m *Module) weeklyReport(ctx context.Context, userID int64, at time.Time) (
 	} else {
 		fmt.Fprintf(&sb, " %d refused orders; most often %s (%d).", len(act.Violations), keys[0], codes[keys[0]])
 	}
+	sb.WriteString(m.weeklyDebriefs(ctx, userID, from, at))
 	for _, p := range pats {
 		fmt.Fprintf(&sb, " Pattern %s: %d times, %s.", p.Type, p.Count, p.Trend)
 	}
