@@ -44,13 +44,6 @@ var (
 	aiInteractionsOp = web.Operation{Summary: "Your AI interactions, newest first: each role's input, output, filtered decision, model, tokens, cost, latency and outcome", Query: aiListParams{}, Responses: web.OK(AIInteractionPage{})}
 )
 
-// The AI roles' operations (docs/psydge-ai.md).
-var (
-	getAISettingsOp  = web.Operation{Summary: "Your AI roles: which of the four are on, the pre-entry validator's failure policy, and the provider that answers (offline when no key is configured)", Responses: web.OK(AISettingsView{})}
-	putAISettingsOp  = web.Operation{Summary: "Switch the AI roles on or off and choose what placement does when the pre-entry validator cannot answer (fail_closed by default)", Request: AISettingsRequest{}, Responses: web.OK(AISettingsView{})}
-	aiInteractionsOp = web.Operation{Summary: "Your AI interactions, newest first: each role's input, output, filtered decision, model, tokens, cost, latency and outcome", Query: aiListParams{}, Responses: web.OK(AIInteractionPage{})}
-)
-
 type listParams struct {
 	Limit int `query:"limit" doc:"how many, newest first"`
 }
