@@ -254,7 +254,7 @@ function LockedRules({ locked }: { locked: Config }) {
         {rows.map(([k, v]) => (
           <div key={k} className="contents">
             <dt className="text-muted">{k}</dt>
-            <dd className="font-mono">{v}</dd>
+            <dd className="font-mono"><bdi dir="ltr">{v}</bdi></dd>
           </div>
         ))}
       </dl>

@@ -79,11 +79,11 @@ function Violations() {
             <tbody>
               {rows.map((v) => (
                 <tr key={v.id} data-violation={v.id} className="border-t border-line align-top">
-                  <td className="py-2 pe-3 whitespace-nowrap">{when(v.created_at)}</td>
+                  <td className="py-2 pe-3 sm:whitespace-nowrap">{when(v.created_at)}</td>
                   <td className="py-2 pe-3">
                     <Badge tone={v.level_number >= 3 ? "bad" : v.level_number === 2 ? "warn" : "neutral"}>L{v.level_number}</Badge>
                   </td>
-                  <td className="py-2 pe-3 font-mono">{v.gate ? `${v.gate} · ` : ""}{v.violation_code}</td>
+                  <td className="py-2 pe-3 font-mono break-all sm:break-normal">{v.gate ? `${v.gate} · ` : ""}{v.violation_code}</td>
                   <td className="py-2">{violationReason(v) || t(`journal.code.${v.violation_code}`)}</td>
                 </tr>
               ))}

@@ -52,7 +52,7 @@ export function TodayScore({ row }: { row: ScoreRow }) {
                 <span>
                   {label} <span className="text-xs text-muted">{t("score.weight", { max: m.max })}</span>
                 </span>
-                <span className="font-mono tabular-nums">{points} / {m.max}</span>
+                <span dir="ltr" className="font-mono tabular-nums">{points} / {m.max}</span>
               </div>
               <div role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={m.max} aria-valuenow={points}
                 aria-valuetext={`${points} / ${m.max}`} className="mt-1 h-2 overflow-hidden rounded bg-raised">
