@@ -358,4 +358,3 @@ func TestPriceForUnknownPlanIsRefused(t *testing.T) {
 		DB: &bun.DB{}, Clock: clock.NewFake(testkit.Epoch), Apply: func(context.Context, bun.Tx, int64, string) error { return nil }})
 	require.ErrorContains(t, err, `names plan "vistaa"`)
 }
-
