@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Measures the Psydge panel's budgets (issue 9) and fails when one is missed:
+#
+#   initial JavaScript   the entry chunk and its static imports, gzip -9   ≤ 170 kB
+#   Lighthouse           desktop performance of the signed-in trade screen  ≥ 0.95
+#   tick → chart         p95 of the chart's psydge:tick measures, 10 ticks/s ≤ 50 ms
+#   JS heap              growth after forced GC over N minutes of ticks     ≤ 1 MiB
+#
+#   scripts/web-budgets.sh                      # every budget; the heap run takes 10 minutes
+#   scripts/web-budgets.sh --minutes=2          # a shorter heap run
+#   scripts/web-budgets.sh --only=bundle,latency
+#
+# It measures the bundle in static/apps/psydge, the one bin/alorig embeds (`make web-build`
+# rebuilds it), against a real `alorig serve` on throw-away databases (web/e2e/harness.ts) with
+# Debian's Chromium. Not part of `make test`: the heap figure needs minutes of ticks.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+make --no-print-directory web-deps build
+scripts/dev/ensure-packages.sh browser
+eval "$(scripts/dev-services.sh)"
+eval "$(scripts/dev/node.sh)"
+export ALORIG_BIN="$PWD/bin/alorig"
+cd web/e2e
+exec node --experimental-strip-types --disable-warning=ExperimentalWarning budgets.ts "$@"
