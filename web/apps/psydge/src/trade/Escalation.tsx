@@ -2,7 +2,7 @@
 // that must be acknowledged (POST /api/v1/gates/ack), L3 a blackout with its countdown, L4 the
 // session lock until the trading day ends. Countdowns run on the server's clock.
 import { useState } from "react";
-import { Button, Dialog, ProblemAlert, formatRemaining, useNow } from "@alorig/ui";
+import { Button, Dialog, Link, ProblemAlert, formatRemaining, useNow } from "@alorig/ui";
 import { api } from "../api";
 import { useT } from "../i18n";
 import { useLive } from "../live/store";
@@ -61,7 +61,7 @@ export function Escalation() {
         <div role="alert" className="fixed inset-x-4 top-20 z-30 mx-auto flex max-w-xl items-start gap-3 rounded-lg border border-warn/60 bg-surface p-4 shadow-lg">
           <div className="flex-1 text-sm">
             <p className="font-semibold">{t("esc.violation", { level: `L${latest.level_number}`, code: latest.violation_code })}</p>
-            <p className="text-muted">{describe(t, latest)}</p>
+            {describe(t, latest) && <p className="text-muted">{describe(t, latest)}</p>}
           </div>
           <Button variant="ghost" onClick={() => setDismissed(latest.id)}>{t("common.close")}</Button>
         </div>
@@ -69,7 +69,7 @@ export function Escalation() {
 
       <Dialog open={stage.level === "L2"} title={t("esc.ackTitle")} required>
         <p className="mb-2 text-sm">{t("esc.ackBody")}</p>
-        {latest && <p className="mb-4 text-sm"><code>{latest.violation_code}</code> · L{latest.level_number} · {describe(t, latest)}</p>}
+        {latest && <p className="mb-4 text-sm"><code>{latest.violation_code}</code> · L{latest.level_number}{describe(t, latest) && ` · ${describe(t, latest)}`}</p>}
         {ackButton}
       </Dialog>
 
@@ -78,7 +78,7 @@ export function Escalation() {
           <h2 className="text-2xl font-bold">{t("esc.blackout")}</h2>
           <p className="max-w-md">{t("esc.blackoutBody")}</p>
           <p role="timer" aria-label={t("esc.blackoutLeft")} className="font-mono text-4xl font-bold tabular-nums">{formatRemaining(stage.until - now)}</p>
-          {latest && <p className="text-sm text-muted"><code>{latest.violation_code}</code> · {describe(t, latest)}</p>}
+          {latest && <p className="text-sm text-muted"><code>{latest.violation_code}</code>{describe(t, latest) && ` · ${describe(t, latest)}`}</p>}
           {stage.ackPending && ackButton}
         </section>
       )}
@@ -88,7 +88,11 @@ export function Escalation() {
           <h2 className="text-2xl font-bold">{t("esc.locked")}</h2>
           <p className="max-w-md">{t("esc.lockedBody")}</p>
           <p role="timer" aria-label={t("esc.lockedLeft")} className="font-mono text-4xl font-bold tabular-nums">{formatRemaining(stage.until - now)}</p>
-          {latest && <p className="text-sm text-muted"><code>{latest.violation_code}</code> · {describe(t, latest)}</p>}
+          <nav aria-label={t("esc.meanwhile")} className="flex gap-3 text-sm">
+            <Link to="/journal">{t("esc.toJournal")}</Link>
+            <Link to="/score">{t("esc.toScore")}</Link>
+          </nav>
+          {latest && <p className="text-sm text-muted"><code>{latest.violation_code}</code>{describe(t, latest) && ` · ${describe(t, latest)}`}</p>}
         </section>
       )}
     </>
@@ -99,5 +103,5 @@ export function Escalation() {
 function describe(t: (k: string, v?: Record<string, string | number>) => string, v: ViolationRow): string {
   const key = `esc.code.${v.violation_code}`;
   const s = t(key);
-  return s === key ? v.violation_code : s;
+  return s === key ? "" : s;
 }

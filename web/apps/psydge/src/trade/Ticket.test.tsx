@@ -96,6 +96,14 @@ describe("order ticket", () => {
     await waitFor(() => expect(place()).toHaveProperty("disabled", false));
     expect((await gate("K")).dataset.pass).toBe("true");
     expect(checks().at(-1)?.body).toMatchObject({ volume: 0.25 });
+
+    // A new gate status (a loss closed elsewhere, say) makes the answer stale: disabled until
+    // the ticket is checked against it.
+    checkAnswer = (b) => result(b, { H: "COOLDOWN_ACTIVE" });
+    act(() => useLive.setState({ gate: { level: "none", cooldown_until: "2026-12-03T16:00:00Z" } as never }));
+    expect(place()).toHaveProperty("disabled", true);
+    await waitFor(async () => expect((await gate("H")).dataset.pass).toBe("false"));
+    expect(place()).toHaveProperty("disabled", true);
   });
 
   it("places one order for a double click, and keeps the key for a retry until a final answer", async () => {

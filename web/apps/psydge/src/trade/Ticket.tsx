@@ -67,9 +67,11 @@ export function Ticket() {
   });
 
   // The check runs again when the ticket as typed changes, when the specification or the
-  // account arrives, and when the gate status changes (a signal, a cooldown ending).
-  const key = JSON.stringify([fields, symbol, timeframe, !!spec, account?.currency, account ? account.equity > 0 : false, !!quote]);
-  const check = useCheck(key, requestNow, gate);
+  // account arrives, and when the gate status changes (a signal, a cooldown ending): each of
+  // these makes the last answer stale. The periodic re-check (moving prices) does not.
+  const gateState = gate ? JSON.stringify({ ...gate, now: undefined }) : "";
+  const key = JSON.stringify([fields, symbol, timeframe, !!spec, account?.currency, account ? account.equity > 0 : false, !!quote, gateState]);
+  const check = useCheck(key, requestNow);
 
   const [submitting, setSubmitting] = useState(false);
   const submittingRef = useRef(false);
@@ -78,7 +80,9 @@ export function Ticket() {
 
   const result: CheckResult | undefined = check.result;
   const gatesFail = !result || !result.allowed || result.gates.some((g) => !g.passed);
-  const placeDisabled = submitting || check.inFlight || check.stale || !check.request || gatesFail;
+  // A check of changed inputs in flight is `stale`; a periodic re-check of the same ticket
+  // leaves the last answer standing until the new one arrives (no flicker every few seconds).
+  const placeDisabled = submitting || check.stale || !check.request || gatesFail;
 
   async function place() {
     // One order per ticket: the guard is synchronous, so a second click in the same frame
@@ -218,14 +222,14 @@ export function Ticket() {
           </Button>
         </div>
         <p id={`${id}-place-why`} className="text-xs text-muted">
-          {submitting ? t("trade.placing") : check.inFlight || check.stale ? t("trade.checking") : !check.request ? t("trade.completeTicket") : gatesFail ? t("trade.gatesFail") : t("trade.ready")}
+          {submitting ? t("trade.placing") : check.stale ? t("trade.checking") : !check.request ? t("trade.completeTicket") : gatesFail ? t("trade.gatesFail") : t("trade.ready")}
         </p>
 
         <VerdictView verdict={verdict.verdict} error={verdict.error} />
         <OutcomeView outcome={outcome} />
       </form>
 
-      <Gates gates={check.stale ? undefined : result?.gates} checking={check.inFlight || check.stale} />
+      <Gates gates={check.last?.gates} checking={check.stale} />
     </div>
   );
 
@@ -300,7 +304,7 @@ export function Gates({ gates, checking }: { gates?: GateResult[]; checking: boo
   return (
     <section aria-labelledby={id} className="rounded-lg border border-line bg-surface p-4" aria-busy={checking || undefined}>
       <h2 id={id} className="mb-2 text-base font-semibold">{t("trade.gates")}</h2>
-      <ul aria-label={t("trade.gates")} className="flex flex-col gap-2">
+      <ul aria-label={t("trade.gates")} className={`flex flex-col gap-2 ${checking ? "opacity-60" : ""}`}>
         {(gates ?? []).map((g) => (
           <li key={g.gate} data-gate={g.gate} data-pass={String(g.passed)}
             className={`flex items-start gap-2 rounded-md border p-2 text-sm ${g.passed ? "border-good/40 bg-good/10" : "border-bad/40 bg-bad/10"}`}>
@@ -315,7 +319,7 @@ export function Gates({ gates, checking }: { gates?: GateResult[]; checking: boo
           </li>
         ))}
       </ul>
-      {!gates && <p className="text-sm text-muted">{checking ? t("trade.checking") : t("trade.noGates")}</p>}
+      {(!gates || checking) && <p className="text-sm text-muted">{checking ? t("trade.checking") : t("trade.noGates")}</p>}
     </section>
   );
 }

@@ -15,7 +15,10 @@ export interface CheckState {
   result?: CheckResult;
   error?: unknown;
   inFlight: boolean;
-  /** The inputs changed since the result: it no longer describes the ticket. */
+  /** The last answer, even for earlier inputs: shown dimmed while a new check runs. */
+  last?: CheckResult;
+  /** The inputs changed since the result: it no longer describes the ticket (a check of the
+   * new inputs is pending or in flight). */
   stale: boolean;
   /** Check now (after the validator approved a signal, say). */
   recheck(): void;
@@ -26,7 +29,7 @@ export interface CheckState {
  * moment the check is sent (a stop in pips is priced from the quote of that moment); it must
  * be a stable function (it reads the stores, not the render's values).
  */
-export function useCheck(key: string, read: () => TicketRequest | undefined, extra: unknown): CheckState {
+export function useCheck(key: string, read: () => TicketRequest | undefined): CheckState {
   const [state, setState] = useState<{ key?: string; request?: TicketRequest; result?: CheckResult; error?: unknown }>({});
   const [inFlight, setInFlight] = useState(false);
   const [nonce, setNonce] = useState(0);
@@ -61,7 +64,7 @@ export function useCheck(key: string, read: () => TicketRequest | undefined, ext
   useEffect(() => {
     const t = setTimeout(() => void run(key), CHECK_DEBOUNCE_MS);
     return () => clearTimeout(t);
-  }, [key, extra, nonce, run]);
+  }, [key, nonce, run]);
 
   useEffect(() => {
     const t = setInterval(() => setNonce((n) => n + 1), CHECK_REFRESH_MS);
@@ -75,6 +78,7 @@ export function useCheck(key: string, read: () => TicketRequest | undefined, ext
     result: state.key === key ? state.result : undefined,
     error: state.key === key ? state.error : undefined,
     inFlight,
+    last: state.result,
     stale: state.key !== key,
     recheck: () => setNonce((n) => n + 1),
   };
