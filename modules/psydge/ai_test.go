@@ -14,10 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func startWithFake(t *testing.T) (*harness, *aitest.Anthropic) {
+func startWithFake(t *testing.T, retries string) (*harness, *aitest.Anthropic) {
 	fake := aitest.NewAnthropic(t, "sk-ant-psydge")
 	h := start(t, testkit.WithEnv("ALORIG_ANTHROPIC_API_KEY", "sk-ant-psydge"), testkit.WithEnv("ALORIG_ANTHROPIC_BASE_URL", fake.URL),
-		testkit.WithEnv("ALORIG_AI_PRE_ENTRY_TIMEOUT", "400ms"), testkit.WithEnv("ALORIG_AI_MAX_RETRIES", "1"), testkit.WithEnv("ALORIG_AI_TIMEOUT", "3s"))
+		testkit.WithEnv("ALORIG_AI_PRE_ENTRY_TIMEOUT", "400ms"), testkit.WithEnv("ALORIG_AI_MAX_RETRIES", retries), testkit.WithEnv("ALORIG_AI_TIMEOUT", "3s"))
 	return h, fake
 }
 
@@ -142,7 +142,7 @@ func hostileReplies(wider, tighter string) []aitest.Reply {
 // loosening answers; no rule changes, no order is placed, modified or closed, and only the
 // proposals that tighten survive the filter.
 func TestAIRolesNeverLoosenNorTrade(t *testing.T) {
-	h, fake := startWithFake(t)
+	h, fake := startWithFake(t, "1")
 	token, userID := h.signUp("hostile-ai@example.com")
 	h.connectPaper(token)
 	ctx := context.Background()
@@ -176,9 +176,11 @@ func TestAIRolesNeverLoosenNorTrade(t *testing.T) {
 	require.Equal(t, 200, st, body)
 	for _, rep := range hostileReplies(wider, tighter) {
 		fake.Enqueue(rep)
-		st, body, _ = h.do("POST", "/api/v1/trades", token, h.ticket("5.00", h.goSignal("EURUSD", "M5", "BUY")))
-		require.Equal(t, 403, st, body) // 5 lots is over 1% risk: the gates refuse whatever the AI says
+		st, body, _ = h.do("POST", "/api/v1/trades", token, h.ticket("0.10", h.goSignal("EURUSD", "M5", "BUY")))
+		require.Equal(t, 403, st, body)
+		require.Equal(t, "AI_STAND_DOWN", gate(t, decode[Refusal](t, body).Gates, "B").Code, body)
 	}
+	require.Zero(t, fake.Calls()-len(hostileReplies(wider, tighter))*4, "every hostile answer was asked for")
 
 	// Nothing changed hands: one trade, still open, its stop where it was; the rules as before.
 	ts, err := listTrades(ctx, h.m.d.DB, userID, "", 100)
@@ -243,7 +245,9 @@ func TestAIRolesNeverLoosenNorTrade(t *testing.T) {
 // A 429, a 529 and a time-out each leave an audit row with their outcome; the validator never
 // holds placement longer than its time-out, and then the user's policy applies.
 func TestPreEntryValidatorFailuresFollowThePolicy(t *testing.T) {
-	h, fake := startWithFake(t)
+	// No retries: each case takes exactly its one scripted answer (the retries themselves are
+	// shared/ai's tests).
+	h, fake := startWithFake(t, "0")
 	token, userID := h.signUp("policy-ai@example.com")
 	h.connectPaper(token)
 	st, body, _ := h.do("PUT", "/api/v1/ai/settings", token, `{"trade_supervisor":false,"pre_entry_validator":true,"behavioral_predictor":false,"session_debrief":false,"pre_entry_failure":"fail_closed"}`)
@@ -255,7 +259,7 @@ func TestPreEntryValidatorFailuresFollowThePolicy(t *testing.T) {
 		outcome string
 	}{
 		{"429 with a retry-after past the time-out", []aitest.Reply{aitest.RateLimited(30)}, "rate_limited"},
-		{"529 (no time left to back off)", []aitest.Reply{aitest.Overloaded()}, "overloaded"},
+		{"529", []aitest.Reply{aitest.Overloaded()}, "overloaded"},
 		{"time-out", []aitest.Reply{aitest.Hang(10 * time.Second)}, "timeout"},
 	}
 	for _, tc := range cases {
