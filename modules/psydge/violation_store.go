@@ -11,12 +11,14 @@ import (
 
 // ViolationRow is a violations row (the seed's Violation).
 type ViolationRow struct {
-	bun.BaseModel   `bun:"table:violations"`
-	ID              int64           `bun:"id,pk,autoincrement" json:"id"`
-	UserID          int64           `bun:"user_id" json:"-"`
-	Code            string          `bun:"violation_code" json:"violation_code"`
-	Gate            string          `bun:"gate" json:"gate,omitempty"`
-	Level           int             `bun:"level" json:"level_number"`
+	bun.BaseModel `bun:"table:violations"`
+	ID            int64  `bun:"id,pk,autoincrement" json:"id"`
+	UserID        int64  `bun:"user_id" json:"-"`
+	Code          string `bun:"violation_code" json:"violation_code"`
+	Gate          string `bun:"gate" json:"gate,omitempty"`
+	Level         int    `bun:"level" json:"level_number"`
+	// LevelName is the level as L1..L4, filled in when the row is encoded.
+	LevelName       string          `bun:"-" json:"level"`
 	Ref             string          `bun:"ref" json:"ref,omitempty"`
 	AttemptedAction json.RawMessage `bun:"attempted_action,type:jsonb" json:"attempted_action"`
 	Gates           json.RawMessage `bun:"gates,type:jsonb" json:"gates"`
@@ -28,10 +30,8 @@ type ViolationRow struct {
 // MarshalJSON adds the level as L1..L4.
 func (v ViolationRow) MarshalJSON() ([]byte, error) {
 	type plain ViolationRow
-	return json.Marshal(struct {
-		plain
-		LevelName string `json:"level"`
-	}{plain(v), discipline.Level(v.Level).String()})
+	v.LevelName = discipline.Level(v.Level).String()
+	return json.Marshal(plain(v))
 }
 
 func (v *ViolationRow) engine() discipline.Violation {

@@ -18,6 +18,41 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ai/interactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your AI interactions, newest first: each role's input, output, filtered decision, model, tokens, cost, latency and outcome */
+        get: operations["getApiV1AiInteractions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your AI roles: which of the four are on, the pre-entry validator's failure policy, and the provider that answers (offline when no key is configured) */
+        get: operations["getApiV1AiSettings"];
+        /** Switch the AI roles on or off and choose what placement does when the pre-entry validator cannot answer (fail_closed by default) */
+        put: operations["putApiV1AiSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/anonymous": {
         parameters: {
             query?: never;
@@ -744,6 +779,63 @@ export type components = {
             connection: components["schemas"]["Connection"] | null;
             positions: components["schemas"]["Position"][];
         };
+        AICall: {
+            /** Format: int64 */
+            attempts: number;
+            /** Format: int64 */
+            cost_micro_usd?: number;
+            /** Format: date-time */
+            created_at: string;
+            decision?: unknown;
+            ephemeral: boolean;
+            error?: string;
+            /** Format: int64 */
+            id: number;
+            input_context?: unknown;
+            /** Format: int64 */
+            input_tokens: number;
+            /** Format: int64 */
+            latency_ms: number;
+            model: string;
+            outcome: string;
+            output: string;
+            /** Format: int64 */
+            output_tokens: number;
+            provider: string;
+            role: string;
+            /** Format: int64 */
+            trade_id?: number;
+            trigger?: string;
+        };
+        AIInteractionPage: {
+            items: components["schemas"]["AICall"][];
+            /** Format: int64 */
+            next_before: number;
+        };
+        AISettingsRequest: {
+            behavioral_predictor: boolean;
+            /**
+             * @description what placement does when the validator cannot answer in time: fail_closed refuses the order
+             * @enum {string}
+             */
+            pre_entry_failure: "fail_closed" | "fail_open";
+            pre_entry_validator: boolean;
+            session_debrief: boolean;
+            trade_supervisor: boolean;
+        };
+        AISettingsView: {
+            behavioral_predictor: boolean;
+            offline: boolean;
+            /** @enum {string} */
+            pre_entry_failure: "fail_closed" | "fail_open";
+            pre_entry_validator: boolean;
+            /** @description anthropic, openai or offline (the rules-based stand-in when no key is configured) */
+            provider: string;
+            session_debrief: boolean;
+            trade_supervisor: boolean;
+            /** Format: date-time */
+            updated_at: string;
+        };
         Bar: {
             /** Format: double */
             close: number;
@@ -1264,6 +1356,7 @@ export type components = {
             gates: unknown;
             /** Format: int64 */
             id: number;
+            level: string;
             /** Format: int64 */
             level_number: number;
             ref?: string;
@@ -1332,6 +1425,167 @@ export interface operations {
             };
             /** @description Service Unavailable */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiV1AiInteractions: {
+        parameters: {
+            query?: {
+                /** @description the page after: next_before of the previous page */
+                before_id?: number;
+                /** @description how many, at most 100 (default 20) */
+                limit?: number;
+                /** @description only this role */
+                role?: "trade_supervisor" | "pre_entry_validator" | "behavioral_predictor" | "session_debrief" | "weekly_report";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AIInteractionPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiV1AiSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AISettingsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putApiV1AiSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AISettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AISettingsView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
