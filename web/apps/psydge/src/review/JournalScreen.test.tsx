@@ -10,7 +10,7 @@ afterEach(() => {
 });
 
 const violation: ViolationRow = {
-  id: 7, violation_code: "RISK_TOO_HIGH", gate: "K", level_number: 2, trading_day: 20261210, created_at: "2026-12-10T14:00:00Z",
+  id: 7, violation_code: "RISK_TOO_HIGH", gate: "K", level: "L2", level_number: 2, trading_day: 20261210, created_at: "2026-12-10T14:00:00Z",
   attempted_action: {}, gate_state_snapshot: {},
   gates: [
     { gate: "B", passed: true, code: "", reason: "" },
