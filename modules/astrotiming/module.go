@@ -18,6 +18,7 @@ import (
 
 	"github.com/alorig/alorig/modules/astrotiming/engine"
 	"github.com/alorig/alorig/modules/astrotiming/gcal"
+	"github.com/alorig/alorig/shared/ai"
 	"github.com/alorig/alorig/shared/auth"
 	"github.com/alorig/alorig/shared/billing"
 	"github.com/alorig/alorig/shared/cache"
@@ -60,6 +61,8 @@ type Module struct {
 	keys    *auth.APIKeyGate
 	billing *billing.Service             // the developer and premium plans (billing_plan.go)
 	local   *cache.Local[string, []byte] // hours JSON by hoursKey, in front of Redis
+	ai      *ai.Client                   // the AI layer's provider (ask_service.go); offline without a key
+	offline *ai.Client                   // the offline rules, when the provider's answer is refused
 }
 
 // New builds the module. The ephemeris is opened once; when its files are missing the module
@@ -70,7 +73,7 @@ func New(d platform.Deps) (platform.Module, error) {
 		timeout = 10 * time.Second
 	}
 	m := &Module{d: d, hook: newWebhookSender(timeout), keys: d.Accounts.NewAPIKeyGate(KeyCacheTTL),
-		local: newLocalHours(d.Clock.Now)}
+		local: newLocalHours(d.Clock.Now), ai: askClient(d), offline: ai.New(ai.Options{Clock: d.Clock, Log: d.Log})}
 	eph, err := ephemeris.Open(d.Config.EphePath)
 	if err != nil {
 		m.ephErr = fmt.Errorf("ephemeris at %q: %w", d.Config.EphePath, err)
@@ -136,7 +139,7 @@ func (m *Module) Checks() []web.Check {
 		}
 		return nil
 	}})
-	return checks
+	return append(checks, m.askCheck())
 }
 
 // SealedFields are the encrypted columns rotate-keys re-encrypts.

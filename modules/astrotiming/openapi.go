@@ -86,6 +86,16 @@ var (
 	activitiesOp = web.Operation{Summary: "The activity vocabulary and the planetary domains", Query: activitiesParams{},
 		Responses: web.OK(web.Fields{"activities": []engine.Activity{}, "domains": engine.Domains()}), Problems: []int{http.StatusTooManyRequests}}
 
+	askOp = web.Operation{Summary: "Premium: a question in plain words answered from the forward search's windows",
+		Description: "The place (a city, a saved location, your home, or lat/lng/tz), the dates (today, tomorrow, this week, next week, a weekday, " +
+			"next N days, YYYY-MM-DD; else the next 7 days) and the activity are read from the question by rules; the engine computes the windows; " +
+			"the AI provider only chooses up to three of them by id and says why. Every time in the answer is an engine window's. " +
+			"An answer naming an unknown window, giving its own times or breaking the schema is refused and the offline rules answer instead " +
+			"(offline: true, fallback says why). Every provider call is recorded (GET /api/v1/ai/interactions). At most 30 questions an hour.",
+		Request: AskRequest{}, Responses: web.OK(AskAnswer{}), Problems: append([]int{http.StatusForbidden}, compute...)}
+	aiInteractionsOp = web.Operation{Summary: "Your recorded AI calls, newest first (at most 50)",
+		Responses: web.OK(web.Fields{"interactions": []AICall{}}), Problems: []int{http.StatusTooManyRequests}}
+
 	planOp = web.Operation{Summary: "Place activities in a conflict-free schedule (optionally saved)", Request: ScheduleRequest{},
 		Responses: web.OK(web.Fields{"location": Location{}, "schedule": engine.Schedule{}, "saved": []StoredEntry{}}), Problems: compute}
 	listScheduleOp = web.Operation{Summary: "Saved schedule entries", Responses: web.OK(web.Fields{"entries": []StoredEntry{}}),

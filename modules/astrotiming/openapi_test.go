@@ -30,7 +30,9 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			astrotiming.GoogleConnectPath, astrotiming.GoogleCallbackPath, astrotiming.GoogleDisconnectPath,
 			astrotiming.CalDAVConnectPath, astrotiming.CalDAVDisconnectPath,
 			// The plan and API keys page and its forms.
-			astrotiming.AccountPagePath, views.AccountCheckoutPath, views.AccountPortalPath, views.AccountKeyTierPath))
+			astrotiming.AccountPagePath, views.AccountCheckoutPath, views.AccountPortalPath, views.AccountKeyTierPath,
+			// The question page and its form.
+			views.AskPagePath))
 
 	rec = httptest.NewRecorder()
 	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/docs", nil))

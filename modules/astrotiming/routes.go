@@ -32,6 +32,9 @@ func (m *Module) Web(e *echo.Echo) {
 	e.POST(views.AccountCheckoutPath, m.accountCheckout)
 	e.POST(views.AccountPortalPath, m.accountPortal)
 	e.POST(views.AccountKeyTierPath, m.accountKeyTier)
+	// The question page (premium): plain words answered from the forward search's windows.
+	e.GET(views.AskPagePath, m.askPage)
+	e.POST(views.AskPagePath, m.askPost)
 
 	api := newAPI(m.d.Accounts.CookieName())
 	// Plans through Stripe (shared/billing): for signed-in users, and Stripe's signed events.
@@ -56,6 +59,8 @@ func (m *Module) Web(e *echo.Echo) {
 	timing.POST("/tqs/bulk", m.postBulkTQS, bulkOp)
 	timing.GET("/search", m.getSearch, searchOp)
 	timing.GET("/activities", m.getActivities, activitiesOp)
+	timing.POST("/ask", m.postAsk, askOp, m.requirePlan(engine.PlanPremium), m.requireEphemeris)
+	timing.GET("/ai/interactions", m.listAIInteractions, aiInteractionsOp)
 
 	schedule := api.On(v1, "schedule")
 	schedule.POST("/schedule", m.postSchedule, planOp, m.requireEphemeris)

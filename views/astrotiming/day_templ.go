@@ -688,7 +688,7 @@ func DayPage(d Day) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 62, "<footer>Alorig · astrotiming — Swiss Ephemeris, sunrise by the upper limb with refraction (1013.25 hPa, 10 °C). API: <a href=\"/api/openapi.json\">/api/openapi.json</a> · <a href=\"/calendar\">Calendar sync</a></footer></main><script src=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 62, "<footer>Alorig · astrotiming — Swiss Ephemeris, sunrise by the upper limb with refraction (1013.25 hPa, 10 °C). API: <a href=\"/api/openapi.json\">/api/openapi.json</a> · <a href=\"/calendar\">Calendar sync</a> · <a href=\"/ask\">Ask when</a></footer></main><script src=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
