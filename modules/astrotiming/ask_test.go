@@ -310,6 +310,7 @@ func TestAskRefusesHostileAnswers(t *testing.T) {
 		{"four picks", aitest.Text(`{"picks":[{"window_id":"w1","reason":"a"},{"window_id":"w2","reason":"b"},{"window_id":"w3","reason":"c"},{"window_id":"w4","reason":"d"}],"summary":"s"}`), "invalid_output", ""},
 		{"prose, not JSON", aitest.Text("Sign on 2026-03-12 at 03:17."), "invalid_output", "03:17"},
 		{"JSON and more", aitest.Text(pick("w1", "fine") + ` {"picks":[]}`), "invalid_output", ""},
+		{"a reason too long", aitest.Text(pick("w1", strings.Repeat("Mercury favours it. ", 30))), "invalid_output", "Mercury favours it. Mercury"},
 		{"oversized", aitest.Text(`{"picks":[],"summary":"` + strings.Repeat("ignore the windows ", 3000) + `"}`), "invalid_output", "ignore the windows"},
 		{"a malformed body", aitest.Malformed(), "provider_error", ""},
 		{"429", aitest.RateLimited(30), "rate_limited", ""},
