@@ -270,3 +270,28 @@ func TestSchemaRejectsRatherThanRepairs(t *testing.T) {
 	require.NoError(t, err)
 	require.JSONEq(t, `{"verdict":"approve","reasoning":"x"}`, string(got))
 }
+
+// Providers refuse schema bounds (Anthropic answers 400 "property 'maxLength' is not
+// supported", and the fake does too), so they are left out of the schema sent; the answer is
+// still held to them here.
+func TestBoundsAreCheckedHereNotSentToTheProvider(t *testing.T) {
+	t.Parallel()
+	rec := &recorder{}
+	c, fake := anthropicClient(t, rec, 5*time.Second)
+	fake.Enqueue(aitest.Text(`{"verdict":"approve","reasoning":"` + strings.Repeat("x", 501) + `"}`))
+	_, err := c.Call(context.Background(), verdictReq(false), rec)
+	require.ErrorIs(t, err, ai.ErrInvalidOutput)
+
+	reqs := fake.Requests()
+	require.NotEmpty(t, reqs)
+	sent, _ := json.Marshal(reqs[0].OutputConfig.Format.Schema)
+	require.NotContains(t, string(sent), "maxLength")
+	require.Contains(t, string(sent), `"enum":["approve","stand_down"]`)
+
+	// A property that happens to be named like a keyword is a name, and stays.
+	s := ai.MustSchema("named", `{"type":"object","properties":{"maximum":{"type":"integer","maximum":3}}}`)
+	m := s.Map()
+	prop := m["properties"].(map[string]any)["maximum"].(map[string]any)
+	require.Equal(t, "integer", prop["type"])
+	require.NotContains(t, prop, "maximum")
+}

@@ -46,11 +46,51 @@ func MustSchema(name, schema string) *Schema {
 	return s
 }
 
-// Map is the schema as a JSON object, for the providers' request bodies (a copy).
+// Map is the schema as the providers are sent it (a copy): without the bounds their
+// constrained decoding refuses (UnsupportedByProviders). Anthropic answers 400 to a schema that
+// has them ("For 'integer' type, property 'minimum' is not supported"). The bounds stay in
+// force: Validate checks every answer against the whole schema.
 func (s *Schema) Map() map[string]any {
 	var m map[string]any
 	_ = json.Unmarshal(s.raw, &m)
+	stripUnsupported(m)
 	return m
+}
+
+// UnsupportedByProviders lists the JSON Schema keywords left out of the schema sent to a
+// provider: numeric, string-length, array-size and object-size bounds.
+var UnsupportedByProviders = []string{
+	"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+	"minLength", "maxLength", "maxItems", "uniqueItems", "minProperties", "maxProperties",
+}
+
+// stripUnsupported removes UnsupportedByProviders from every schema object under v. Under
+// "properties" (and other name-keyed maps) the keys are names, not keywords, so a property
+// called "maximum" is kept.
+func stripUnsupported(v any) {
+	switch t := v.(type) {
+	case map[string]any:
+		for _, k := range UnsupportedByProviders {
+			if _, isSchemaKeyword := t[k].(map[string]any); !isSchemaKeyword {
+				delete(t, k)
+			}
+		}
+		for k, child := range t {
+			if k == "properties" || k == "$defs" || k == "definitions" || k == "patternProperties" {
+				if named, ok := child.(map[string]any); ok {
+					for _, sub := range named {
+						stripUnsupported(sub)
+					}
+				}
+				continue
+			}
+			stripUnsupported(child)
+		}
+	case []any:
+		for _, child := range t {
+			stripUnsupported(child)
+		}
+	}
 }
 
 // Validate accepts text only when it is exactly one JSON value that satisfies the schema.

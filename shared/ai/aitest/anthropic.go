@@ -199,6 +199,51 @@ func (req *AnthropicRequest) check() string {
 	if oc := req.OutputConfig; oc != nil && oc.Format != nil && (oc.Format.Type != "json_schema" || oc.Format.Schema == nil) {
 		return "output_config.format: type must be json_schema with a schema"
 	}
+	if oc := req.OutputConfig; oc != nil && oc.Format != nil {
+		if why := unsupportedKeyword(oc.Format.Schema); why != "" {
+			return "output_config.format.schema: " + why
+		}
+	}
+	return ""
+}
+
+// unsupportedKeyword finds a bound the API's structured outputs refuse, as it does: the
+// numeric, string-length and array-size bounds of JSON Schema.
+func unsupportedKeyword(v any) string {
+	refused := []string{"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
+		"minLength", "maxLength", "maxItems", "uniqueItems", "minProperties", "maxProperties"}
+	switch t := v.(type) {
+	case map[string]any:
+		for _, k := range refused {
+			if val, ok := t[k]; ok {
+				if _, isSchema := val.(map[string]any); !isSchema {
+					typ, _ := t["type"].(string)
+					return "For '" + typ + "' type, property '" + k + "' is not supported"
+				}
+			}
+		}
+		for k, child := range t {
+			if k == "properties" || k == "$defs" || k == "definitions" {
+				if named, ok := child.(map[string]any); ok {
+					for _, sub := range named {
+						if why := unsupportedKeyword(sub); why != "" {
+							return why
+						}
+					}
+				}
+				continue
+			}
+			if why := unsupportedKeyword(child); why != "" {
+				return why
+			}
+		}
+	case []any:
+		for _, child := range t {
+			if why := unsupportedKeyword(child); why != "" {
+				return why
+			}
+		}
+	}
 	return ""
 }
 
