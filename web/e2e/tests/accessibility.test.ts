@@ -21,7 +21,7 @@ async function audit(page: Page, screen: string, findings: Finding[]): Promise<v
     if (v.impact !== "serious" && v.impact !== "critical") continue;
     findings.push({
       screen, rule: v.id, impact: v.impact, help: `${v.help} (${v.helpUrl})`,
-      nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(" ")}: ${n.failureSummary?.replace(/\s+/g, " ") ?? ""}`),
+      nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(" ")} ${n.html.slice(0, 200)}: ${n.failureSummary?.replace(/\s+/g, " ") ?? ""}`),
     });
   }
 }
