@@ -13,6 +13,7 @@ import { SignalsScreen } from "./review/SignalsScreen";
 import { ScoreScreen } from "./review/ScoreScreen";
 import { JournalScreen } from "./review/JournalScreen";
 import { DisciplineScreen } from "./review/DisciplineScreen";
+import { AIScreen } from "./ai/AIScreen";
 import { hasLiveConnection, useConnections } from "./shell/connections";
 
 setRouterBase("/app");
@@ -23,6 +24,7 @@ const screens: Record<string, () => React.JSX.Element> = {
   "/score": ScoreScreen,
   "/journal": JournalScreen,
   "/settings": DisciplineScreen,
+  "/ai": AIScreen,
 };
 
 export function App() {

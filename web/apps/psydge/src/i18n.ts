@@ -4,5 +4,6 @@ import { shellMessages } from "./shell/messages";
 import { marketMessages } from "./market/messages";
 import { tradeMessages } from "./trade/messages";
 import { reviewMessages } from "./review/messages";
+import { aiMessages } from "./ai/messages";
 
-export const { t, useT } = makeTranslator(sharedMessages, shellMessages, marketMessages, tradeMessages, reviewMessages);
+export const { t, useT } = makeTranslator(sharedMessages, shellMessages, marketMessages, tradeMessages, reviewMessages, aiMessages);

@@ -2,6 +2,10 @@
 import type { components } from "@alorig/api/psydge";
 
 type S = components["schemas"];
+export type AICall = S["AICall"];
+export type AIInteractionPage = S["AIInteractionPage"];
+export type AISettingsRequest = S["AISettingsRequest"];
+export type AISettingsView = S["AISettingsView"];
 export type AccountView = S["AccountView"];
 export type Bar = S["Bar"];
 export type CheckResult = S["CheckResult"];

@@ -231,6 +231,8 @@ export function applyEvent(type: string, data: unknown) {
     case "signal":
       useLive.setState({ signalVersion: s.signalVersion + 1 });
       break;
+    // "ai": each AI role's call (an ai_interactions row); "ai_message": the weekly report.
+    case "ai":
     case "ai_message":
       useLive.setState({ aiMessages: [data as AIMessage, ...s.aiMessages].slice(0, 50) });
       break;

@@ -13,6 +13,7 @@ const SCREENS = [
   { to: "/signals", key: "nav.signals" },
   { to: "/score", key: "nav.score" },
   { to: "/journal", key: "nav.journal" },
+  { to: "/ai", key: "nav.ai" },
   { to: "/settings", key: "nav.settings" },
 ] as const;
 

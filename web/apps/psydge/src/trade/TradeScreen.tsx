@@ -8,6 +8,7 @@ import { useT } from "../i18n";
 import { Cooldown, EquityGuard } from "./Guards";
 import { Positions } from "./Positions";
 import { Ticket } from "./Ticket";
+import { AINotices } from "../ai/AINotices";
 
 export function TradeScreen() {
   const t = useT();
@@ -24,6 +25,7 @@ export function TradeScreen() {
         <Chart className="min-w-0" />
         <Watchlist className="min-w-0" />
       </div>
+      <AINotices />
       <Ticket />
       <Positions />
     </div>
