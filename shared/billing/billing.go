@@ -161,7 +161,7 @@ func (s *Service) Plans() []Plan {
 
 // PlanOf is the plan the user holds now, from the database.
 func (s *Service) PlanOf(ctx context.Context, userID int64) (string, error) {
-	row, err := planOf(ctx, s.o.DB, userID)
+	row, err := planNow(ctx, s.o.DB, userID)
 	if errors.Is(err, database.ErrNotFound) {
 		return s.o.Free, nil
 	}
