@@ -256,7 +256,7 @@ func (m *Module) aiStandDown(ctx context.Context, userID int64, t *ticket, v *Pr
 		return nil, err
 	}
 	now := m.d.Clock.Now()
-	mergeSignals(&l.State, t.signals, now)
+	mergeSignals(&l.State, t, now)
 	d := m.engine.Check(&l.State, &l.Config.Config, &t.req, now)
 	d.Allowed = false
 	for i := range d.Gates {
@@ -275,7 +275,7 @@ func (m *Module) wouldAllow(ctx context.Context, userID int64, t *ticket) bool {
 		return false
 	}
 	now := m.d.Clock.Now()
-	mergeSignals(&l.State, t.signals, now)
+	mergeSignals(&l.State, t, now)
 	d := m.engine.Check(&l.State, &l.Config.Config, &t.req, now)
 	return d.Allowed
 }

@@ -50,8 +50,8 @@ func (h *harness) tier(userID int64) string {
 // trader back to Core; a failed renewal keeps Vista through the grace period, then ends it.
 func TestVistaThroughStripe(t *testing.T) {
 	h, fake := startSelling(t)
-	token, userID := h.signUp("vista@example.com")
-	other, otherID := h.signUp("core@example.com")
+	token, userID := h.signUpCore("vista@example.com")
+	other, otherID := h.signUpCore("core@example.com")
 	h.goSignal("EURUSD", "M5", "BUY")
 
 	st, body, _ := h.do("GET", "/api/v1/strategies", token, "")
@@ -166,7 +166,7 @@ func TestVistaThroughStripe(t *testing.T) {
 // unlocks Vista, and no HTTP route grants a plan.
 func TestBillingNotConfigured(t *testing.T) {
 	h := start(t)
-	token, userID := h.signUp("nokeys@example.com")
+	token, userID := h.signUpCore("nokeys@example.com")
 	st, body, _ := h.do("POST", "/api/v1/billing/checkout", token, `{"plan":"vista"}`)
 	require.Equal(t, http.StatusServiceUnavailable, st, body)
 	require.Contains(t, body, "BILLING_NOT_CONFIGURED")

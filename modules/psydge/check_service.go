@@ -7,8 +7,24 @@ import (
 	"github.com/alorig/alorig/modules/psydge/discipline"
 )
 
-func mergeSignals(s *discipline.State, sigs []discipline.Signal, now time.Time) {
-	for _, sig := range sigs {
+// mergeSignals prepares the gate state's GO signals for deciding on t: the state keeps the
+// signals it was given earlier (and a rebuild reads every live one), so first the unused ones
+// the user may not count now are dropped (Vista's, when billing no longer entitles the user
+// to Vista), then t's signals are added. A used signal stays: it can no longer pass gate B,
+// and it is what a release returns and what keeps one signal to one trade.
+func mergeSignals(s *discipline.State, t *ticket, now time.Time) {
+	kept := s.Signals[:0]
+	for i := range s.Signals {
+		if s.Signals[i].UsedBy != "" || usableSignal(&s.Signals[i], t.vista) {
+			kept = append(kept, s.Signals[i])
+		}
+	}
+	if len(kept) != len(s.Signals) {
+		clear(s.Signals[len(kept):])
+		s.Signals = kept
+		s.Rev++
+	}
+	for _, sig := range t.signals {
 		known := false
 		for _, have := range s.Signals {
 			if have.ID == sig.ID {
@@ -49,7 +65,7 @@ func (m *Module) Check(ctx context.Context, userID int64, tr *TicketRequest) (Ch
 		return CheckResult{}, err
 	}
 	now := m.d.Clock.Now()
-	mergeSignals(&l.State, t.signals, now)
+	mergeSignals(&l.State, t, now)
 	d := m.engine.Check(&l.State, &l.Config.Config, &t.req, now)
 	return checkResult(&d, t), nil
 }

@@ -71,7 +71,6 @@ func (m *Module) Place(ctx context.Context, userID int64, tr *TicketRequest, ide
 	if p, err := m.gatePreEntry(ctx, userID, t); p != nil || err != nil {
 		return p, err
 	}
-	sigs := t.signals
 	id, err := nextTradeID(ctx, m.d.DB)
 	if err != nil {
 		return nil, err
@@ -83,7 +82,7 @@ func (m *Module) Place(ctx context.Context, userID int64, tr *TicketRequest, ide
 	var snapshot json.RawMessage
 	l, err := m.updateWith(ctx, userID, t.cfg, func(l *loaded) error {
 		viol = nil
-		mergeSignals(&l.State, sigs, now)
+		mergeSignals(&l.State, t, now)
 		snapshot = snapshotJSON(&l.State)
 		var err error
 		dec, err = m.engine.CheckAndReserve(&l.State, &l.Config.Config, &t.req, clientID, now)

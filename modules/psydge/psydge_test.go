@@ -53,8 +53,19 @@ func (h *harness) do(method, path, token, body string, extra ...string) (int, st
 	return res.StatusCode, b, res.Header
 }
 
-// signUp registers a trader and returns the Bearer token and user id.
+// signUp registers a trader on the Vista plan (granted through billing, as `alorig billing
+// grant` does) and returns the Bearer token and user id: most tests follow Vista's signals
+// (goSignal) through gate B. signUpCore registers one on the free plan.
 func (h *harness) signUp(email string) (string, int64) {
+	h.t.Helper()
+	token, id := h.signUpCore(email)
+	require.NoError(h.t, h.m.Billing().Grant(context.Background(), id, TierVista, nil))
+	return token, id
+}
+
+// signUpCore registers a trader on the free plan (Core) and returns the Bearer token and user
+// id.
+func (h *harness) signUpCore(email string) (string, int64) {
 	h.t.Helper()
 	st, body, _ := h.do("POST", "/api/v1/auth/register", "", fmt.Sprintf(`{"email":%q,"password":"correct horse battery"}`, email))
 	require.Equal(h.t, 201, st, body)
@@ -244,7 +255,7 @@ func TestDoneWhenWalkthrough(t *testing.T) {
 
 func TestEndpointsAndConfig(t *testing.T) {
 	h := start(t)
-	token, _ := h.signUp("cfg@example.com")
+	token, _ := h.signUpCore("cfg@example.com")
 	h.connectPaper(token)
 	h.m.warmUp(h.env.Clock.Now())
 	h.env.Run(t, []testkit.Scenario{

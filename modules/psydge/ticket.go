@@ -149,18 +149,26 @@ type ticket struct {
 	conn    *Connection
 	cfg     *ConfigRow
 	signals []discipline.Signal
-	broker  broker.Broker
-	order   broker.MarketOrder
+	// vista: billing entitled the user to Vista when the ticket was resolved, so gate B may
+	// count Vista's signals (see usableSignal).
+	vista  bool
+	broker broker.Broker
+	order  broker.MarketOrder
 }
 
 // resolve attaches the live price, the symbol specification, the account equity and the
-// conversion rate to a ticket.
+// conversion rate to a ticket. The Vista entitlement is read from billing for every ticket,
+// never from a cache, so a plan that lapsed or was cancelled stops Vista's signals at once.
 func (m *Module) resolve(ctx context.Context, userID int64, tr *TicketRequest, cached bool) (*ticket, error) {
+	vista, err := m.billing.Entitled(ctx, userID, TierVista)
+	if err != nil {
+		return nil, err
+	}
 	read := m.ticketContext
 	if cached {
 		read = m.cachedTicketContext
 	}
-	tc, err := read(ctx, userID, tr.Symbol, tr.Timeframe)
+	tc, err := read(ctx, userID, tr.Symbol, tr.Timeframe, vista)
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +223,7 @@ func (m *Module) resolve(ctx context.Context, userID int64, tr *TicketRequest, c
 	if err != nil {
 		rate = discipline.Rate{}
 	}
-	t := &ticket{conn: conn, cfg: tc.cfg, signals: tc.signals, broker: b}
+	t := &ticket{conn: conn, cfg: tc.cfg, signals: tc.signals, vista: vista, broker: b}
 	t.req = discipline.Request{
 		Symbol: tr.Symbol, Timeframe: discipline.Timeframe(tr.Timeframe), Direction: dir, Lots: lots,
 		Entry: toPoints(entryPrice, spec.Digits), Stop: stop, TakeProfit: tp, SignalID: tr.SignalID, Spec: es,

@@ -9,11 +9,13 @@ import (
 	"github.com/alorig/alorig/shared/database"
 )
 
-// ticketKey names a cached ticket context.
+// ticketKey names a cached ticket context. vista is the user's Vista entitlement when it was
+// read: a context read for a Vista user is never served once billing says the plan is gone.
 type ticketKey struct {
 	user      int64
 	symbol    string
 	timeframe string
+	vista     bool
 }
 
 func userTag(id int64) string { return "u:" + strconv.FormatInt(id, 10) }
@@ -30,16 +32,17 @@ func (m *Module) ticketsChanged(ctx context.Context, userID int64) {
 func (m *Module) signalsChanged(ctx context.Context) { _ = m.tickets.Invalidate(ctx, cache.AllTags) }
 
 // cachedTicketContext serves the dry-run check from the process's ticket cache (see
-// cache.Near): no database round trip while the user's rows are unchanged. Placement always
-// reads afresh.
-func (m *Module) cachedTicketContext(ctx context.Context, userID int64, symbol, tf string) (*ticketCtx, error) {
+// cache.Near): no database round trip for the context while the user's rows are unchanged.
+// The Vista entitlement is not cached: the caller reads it from billing on every ticket, and it
+// is part of the key. Placement always reads afresh.
+func (m *Module) cachedTicketContext(ctx context.Context, userID int64, symbol, tf string, vista bool) (*ticketCtx, error) {
 	now := m.d.Clock.Now()
-	k := ticketKey{userID, symbol, tf}
+	k := ticketKey{userID, symbol, tf, vista}
 	tok := m.tickets.Token()
 	if tc, ok := m.tickets.Get(k); ok && !now.Before(tc.readAt) && (tc.validTill.IsZero() || now.Before(tc.validTill)) {
 		return tc.copy(), nil
 	}
-	tc, err := m.ticketContext(ctx, userID, symbol, tf)
+	tc, err := m.ticketContext(ctx, userID, symbol, tf, vista)
 	if err != nil {
 		return nil, err
 	}
@@ -60,8 +63,8 @@ func (tc *ticketCtx) copy() *ticketCtx {
 }
 
 // ticketContext reads the user's ticket context afresh (placement always does).
-func (m *Module) ticketContext(ctx context.Context, userID int64, symbol, tf string) (*ticketCtx, error) {
-	return ticketContextOf(ctx, m.d.DB, userID, symbol, tf, m.d.Clock.Now())
+func (m *Module) ticketContext(ctx context.Context, userID int64, symbol, tf string, vista bool) (*ticketCtx, error) {
+	return ticketContextOf(ctx, m.d.DB, userID, symbol, tf, vista, m.d.Clock.Now())
 }
 
 // addNamedSignal makes sure a signal the ticket names is among the candidates gate B sees
@@ -75,7 +78,7 @@ func (m *Module) addNamedSignal(ctx context.Context, userID int64, tr *TicketReq
 			return nil
 		}
 	}
-	s, err := liveSignal(ctx, m.d.DB, userID, tr.SignalID, tr.Symbol, tr.Timeframe, m.d.Clock.Now())
+	s, err := liveSignal(ctx, m.d.DB, userID, tr.SignalID, tr.Symbol, tr.Timeframe, tc.vista, m.d.Clock.Now())
 	if errors.Is(err, database.ErrNotFound) {
 		return nil // gate B says the signal is not live
 	}
