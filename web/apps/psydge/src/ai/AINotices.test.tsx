@@ -86,5 +86,8 @@ describe("readDecision", () => {
     });
     expect(p).toEqual({ role: "behavioral_predictor", decision: { risk_level: "elevated", alerts: ["a"], tightening: [{ rule: "max_risk_pct", value: 0.5, reasoning: "" }], dropped: [] } });
     expect(readDecision({ role: "weekly_report", outcome: "ok", output: "Week 50.", decision: undefined })).toEqual({ role: "text", text: "Week 50." });
+    // The signals validator's rows answered in words, with no decision.
+    expect(readDecision({ role: "pre_entry_validator", outcome: "ok", output: "approve: NDNS agrees", decision: undefined })).toEqual({ role: "text", text: "approve: NDNS agrees" });
+    expect(readDecision({ role: "trade_supervisor", outcome: "timeout", output: "", decision: undefined })).toEqual({ role: "none" });
   });
 });

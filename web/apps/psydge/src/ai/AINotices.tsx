@@ -40,7 +40,7 @@ export function AINotices({ className = "" }: { className?: string }) {
         <ul className="flex flex-col gap-2">
           {shown.map((m) => (
             <li key={m.id} data-ai-notice={m.id} data-role={m.role}
-              className="rounded-md border border-accent/40 bg-accent/5 p-3">
+              className="rounded-md border border-line border-s-4 border-s-accent bg-surface p-3">
               <div className="mb-1 flex items-start gap-2">
                 <p className="text-xs font-semibold text-muted">
                   {t("ai.noticeFrom", { role: t(`ai.role.${m.role}`), time: when(m.created_at) })}

@@ -75,8 +75,9 @@ describe("AIScreen", () => {
     fakeApi({
       "GET /ai/settings": { body: defaults },
       "PUT /ai/settings": {
-        status: 400, body: {
-          status: 400, title: "Bad Request", code: "VALIDATION_FAILED", detail: "the AI settings are not valid",
+        // As the server answers a body its Validate refuses.
+        status: 422, body: {
+          status: 422, title: "Unprocessable Entity", detail: "the request has invalid fields",
           errors: [{ field: "pre_entry_failure", reason: "must be fail_closed or fail_open" }],
         },
       },
@@ -87,7 +88,7 @@ describe("AIScreen", () => {
     fireEvent.click(within(form).getByRole("switch", { name: "Behavioral predictor" }));
     fireEvent.submit(form);
     const alert = await within(form).findByRole("alert");
-    expect(alert.textContent).toMatch(/the AI settings are not valid/);
+    expect(alert.textContent).toMatch(/the request has invalid fields/);
     expect(alert.textContent).toMatch(/pre_entry_failure.*must be fail_closed or fail_open/);
     expect(screen.queryByText("AI settings saved.")).toBeNull();
     expect((within(form).getByRole("switch", { name: "Behavioral predictor" }) as HTMLInputElement).checked).toBe(false);

@@ -193,7 +193,7 @@ function Interaction({ row, live }: { row: AICall; live: boolean }) {
         {row.attempts > 1 && <Pair k={t("ai.attempts")} v={String(row.attempts)} />}
         {row.cost_micro_usd !== undefined && <Pair k={t("ai.cost")} v={formatCost(row.cost_micro_usd, locale)} />}
       </dl>
-      {row.output && row.role !== "weekly_report" && (
+      {row.output && row.decision != null && (
         <details className="mt-2 text-xs">
           <summary className="cursor-pointer text-muted">{t("ai.output")}</summary>
           <pre dir="ltr" className="mt-1 max-h-48 overflow-auto whitespace-pre-wrap break-all rounded bg-raised p-2">{row.output}</pre>

@@ -70,6 +70,14 @@ const num = (v: unknown): number | undefined => (typeof v === "number" && Number
  * whose decision does not have its role's shape reads as "none" rather than as a guess.
  */
 export function readDecision(row: Pick<AICall, "role" | "outcome" | "output" | "decision">): Reading {
+  const r = byRole(row);
+  // A row recorded before the roles had decisions (the signals validator's, the weekly
+  // report) answered in words: its output is what it said.
+  if (r.role === "none" && (row.outcome ?? "ok") === "ok" && row.decision == null && row.output) return { role: "text", text: row.output };
+  return r;
+}
+
+function byRole(row: Pick<AICall, "role" | "outcome" | "output" | "decision">): Reading {
   const d = row.decision;
   switch (row.role) {
     case "trade_supervisor":
@@ -107,7 +115,7 @@ export function readDecision(row: Pick<AICall, "role" | "outcome" | "output" | "
       if (!isObject(d) || typeof d.summary !== "string") return { role: "none" };
       return { role: row.role, decision: { summary: d.summary, insights: strings(d.insights) } };
     default:
-      return row.output ? { role: "text", text: row.output } : { role: "none" };
+      return { role: "none" };
   }
 }
 
