@@ -59,14 +59,19 @@ func (m *Module) Web(e *echo.Echo) {
 	orders.POST("/orders/:order_id/status", m.withStore(m.apiOrderStatus), orderStatusOp)
 	orders.GET("/analytics", m.withStore(m.apiAnalytics), analyticsOp)
 
+	// Platform admins sign in with email and password, on the admin host only (admin_handlers.go).
+	api.On(e.Group("/api/v1/admin"), "admin").POST("/login", m.adminLogin, adminLoginOp)
 	admin := api.On(e.Group("/api/v1/admin", adminPolicy.Require(permAdmin)), "admin")
 	admin.GET("/stores", m.adminListStores, adminStoresOp)
+	admin.GET("/stores/:store_id", m.adminGetStore, adminStoreOp)
 	admin.POST("/stores/:store_id/verify", m.adminVerify, adminVerifyOp)
 	admin.POST("/stores/:store_id/suspend", m.adminSuspend, adminSuspendOp)
 	admin.POST("/stores/:store_id/unsuspend", m.adminUnsuspend, adminUnsuspendOp)
 	admin.POST("/stores/:store_id/plan", m.adminPlan, adminPlanOp)
+	admin.GET("/products", m.adminQueue, adminQueueOp)
 	admin.POST("/products/:product_id/moderate", m.adminModerate, adminModerateOp)
 	admin.GET("/metrics", m.adminMetrics, adminMetricsOp)
+	admin.GET("/audit", m.adminAudit, adminAuditOp)
 
 	api.Mount(e, "/api") // /api/openapi.json (where it always was) and the viewer at /api/docs
 
@@ -79,8 +84,11 @@ func (m *Module) Web(e *echo.Echo) {
 			return nil
 		})
 	}
-	// The buyer's pages: snapify.pk/{store}/..., hubs, search, sitemaps, the order form.
-	e.GET("/*", m.buyerGET)
-	e.HEAD("/*", m.buyerGET)
+	// The seller app at the root of app., the admin app at the root of admin. (apps_pwa.go);
+	// on every other host the buyer's pages: snapify.pk/{store}/..., hubs, search, sitemaps,
+	// the order form.
+	pages := m.hostApps(m.buyerGET)
+	e.GET("/*", pages)
+	e.HEAD("/*", pages)
 	e.POST("/*", m.buyerPOST)
 }

@@ -99,3 +99,58 @@ func TestMountAppWithoutBundleSaysSo(t *testing.T) {
 	require.Equal(t, http.StatusServiceUnavailable, rec.Code)
 	require.Contains(t, rec.Body.String(), "APP_NOT_BUILT")
 }
+
+func TestSPAWorkersAndExtraOriginsInCSP(t *testing.T) {
+	e := echo.New()
+	bundle := fstest.MapFS{"index.html": {Data: []byte(`<!doctype html><div id="root"></div>`)}}
+	require.NoError(t, web.MountSPA(e, "/app", bundle, web.SPAOptions{
+		Images: []string{"https://cdn.example.com"}, Frames: []string{"https://shop.example.com"}}))
+	csp := spaGet(e, "/app/").Header().Get("Content-Security-Policy")
+	require.Contains(t, csp, "worker-src 'self';")
+	require.Contains(t, csp, "manifest-src 'self';")
+	require.Contains(t, csp, "img-src 'self' https://cdn.example.com data: blob:;")
+	require.Contains(t, csp, "frame-src 'self' https://shop.example.com;")
+	require.Contains(t, csp, "frame-ancestors 'none'")
+}
+
+// An app at the root of a host of its own: the same rules as under a prefix, with the request's
+// path being the path inside the app.
+func TestHostAppServesAtTheRoot(t *testing.T) {
+	e := echo.New()
+	e.HTTPErrorHandler = web.ErrorHandler(nil)
+	bundle := fstest.MapFS{
+		"index.html":          {Data: []byte(`<!doctype html><html><body><div id="root"></div></body></html>`)},
+		"assets/index-abc.js": {Data: []byte(strings.Repeat("console.log('seller');\n", 100))},
+		"sw.js":               {Data: []byte(strings.Repeat("self.addEventListener('fetch', () => {});\n", 20))},
+	}
+	h := web.HostApp(bundle, nil, web.SPAOptions{})
+	e.GET("/*", h)
+	e.HEAD("/*", h)
+
+	for _, p := range []string{"/", "/orders", "/products/12/edit"} {
+		rec := spaGet(e, p)
+		require.Equal(t, http.StatusOK, rec.Code, p)
+		require.Contains(t, rec.Body.String(), `<div id="root">`, p)
+		require.Equal(t, "no-cache", rec.Header().Get("Cache-Control"), p)
+		require.Contains(t, rec.Header().Get("Content-Security-Policy"), "script-src 'self';", p)
+	}
+	rec := spaGet(e, "/assets/index-abc.js", "Accept-Encoding", "gzip")
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Equal(t, "public, max-age=31536000, immutable", rec.Header().Get("Cache-Control"))
+	require.Equal(t, "gzip", rec.Header().Get("Content-Encoding"))
+	require.Equal(t, http.StatusNotModified, spaGet(e, "/assets/index-abc.js", "If-None-Match", rec.Header().Get("ETag")).Code)
+	require.Equal(t, http.StatusNotFound, spaGet(e, "/assets/index-old.js").Code)
+
+	// The service worker is a root file: served as JavaScript, revalidated on every load.
+	rec = spaGet(e, "/sw.js")
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Equal(t, "no-cache", rec.Header().Get("Cache-Control"))
+	require.Contains(t, rec.Header().Get("Content-Type"), "javascript")
+
+	unbuilt := echo.New()
+	unbuilt.HTTPErrorHandler = web.ErrorHandler(nil)
+	unbuilt.GET("/*", web.HostApp(nil, io.ErrUnexpectedEOF, web.SPAOptions{}))
+	rec = spaGet(unbuilt, "/orders")
+	require.Equal(t, http.StatusServiceUnavailable, rec.Code)
+	require.Contains(t, rec.Body.String(), "APP_NOT_BUILT")
+}
