@@ -55,5 +55,5 @@ func (m *Module) ackGates(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, m.gateStatus(l))
+	return c.JSON(http.StatusOK, m.gateStatus(c.Request().Context(), uid(c), l))
 }

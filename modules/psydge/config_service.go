@@ -44,7 +44,7 @@ func (m *Module) Gates(ctx context.Context, userID int64) (GateStatus, error) {
 	if err != nil {
 		return GateStatus{}, err
 	}
-	return m.gateStatus(l), nil
+	return m.gateStatus(ctx, userID, l), nil
 }
 
 // Acknowledge dismisses the L2/L3 overlay (it does not shorten a blackout or a lock).

@@ -125,6 +125,11 @@ func (m *Module) evaluateVista(ctx context.Context, now time.Time) {
 	}
 }
 
+// SignalNotice is the live channel's "signal" event: a symbol's signals changed.
+type SignalNotice struct {
+	Symbol string `json:"symbol"`
+}
+
 func (m *Module) storeVistaSignal(ctx context.Context, s vista.Signal) (*SignalRow, error) {
 	ind, _ := json.Marshal(s.Indicators)
 	row := &SignalRow{
@@ -137,7 +142,9 @@ func (m *Module) storeVistaSignal(ctx context.Context, s vista.Signal) (*SignalR
 		return nil, err
 	}
 	m.signalsChanged(ctx)
-	_ = m.d.KV.Publish(ctx, live.ChannelPrices, row.Symbol+"\n"+string(live.Encode("signal", row)))
+	// Every subscriber of the symbol gets this, Core traders too: it says only that the
+	// symbol's signals changed, and GET /api/v1/signals (which knows the plan) has the rest.
+	_ = m.d.KV.Publish(ctx, live.ChannelPrices, row.Symbol+"\n"+string(live.Encode("signal", SignalNotice{Symbol: row.Symbol})))
 	return row, nil
 }
 
@@ -146,7 +153,7 @@ func (m *Module) storeVistaSignal(ctx context.Context, s vista.Signal) (*SignalR
 func (m *Module) snapshot(ctx context.Context, userID int64, symbols []string) [][]byte {
 	var out [][]byte
 	if l, err := m.loadState(ctx, userID); err == nil {
-		out = append(out, live.Encode("gate", m.gateStatus(l)))
+		out = append(out, live.Encode("gate", m.gateStatus(ctx, userID, l)))
 	} else {
 		out = append(out, live.Encode("gate_unavailable", map[string]string{"code": "GATE_STATE_UNAVAILABLE"}))
 	}

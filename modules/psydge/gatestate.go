@@ -211,7 +211,15 @@ func timePtr(t time.Time, now time.Time) *time.Time {
 	return &t
 }
 
-func (m *Module) gateStatus(l *loaded) GateStatus {
+// gateStatus is what the trader is shown of the gate state. Its unused GO signals are only
+// those the user may count now: Vista's need the Vista plan (as gate B does, mergeSignals), so
+// a Core trader's status never lists Vista's signals, even when a rebuilt state holds them.
+// A plan that cannot be read counts as Core here: the status shows less, never more.
+func (m *Module) gateStatus(ctx context.Context, userID int64, l *loaded) GateStatus {
+	vistaOK, err := m.billing.Entitled(ctx, userID, TierVista)
+	if err != nil {
+		vistaOK = false
+	}
 	now := m.d.Clock.Now()
 	s := &l.State
 	cfg := &l.Config.Config
@@ -220,7 +228,7 @@ func (m *Module) gateStatus(l *loaded) GateStatus {
 	cool := s.CooldownEnd(cfg)
 	sigs := []discipline.Signal{}
 	for _, sg := range s.Signals {
-		if sg.UsedBy == "" {
+		if sg.UsedBy == "" && usableSignal(&sg, vistaOK) {
 			sigs = append(sigs, sg)
 		}
 	}

@@ -13,5 +13,5 @@ func (m *Module) pushUser(ctx context.Context, userID int64, typ string, data an
 }
 
 func (m *Module) pushGate(ctx context.Context, userID int64, l *loaded) {
-	m.pushUser(ctx, userID, "gate", m.gateStatus(l))
+	m.pushUser(ctx, userID, "gate", m.gateStatus(ctx, userID, l))
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/alorig/alorig/modules/psydge/discipline"
+	"github.com/alorig/alorig/modules/psydge/live"
 	"github.com/alorig/alorig/modules/psydge/market"
 	"github.com/alorig/alorig/modules/psydge/market/vista"
 	"github.com/stretchr/testify/require"
@@ -130,4 +131,40 @@ func TestOwnApprovalsPassGateBOnCore(t *testing.T) {
 	res := decode[CheckResult](t, body)
 	require.True(t, gate(t, res.Gates, "B").Passed, body)
 	require.Equal(t, own.ID, res.SignalID, "the trader's own approval, not a Vista signal")
+}
+
+// TestCoreGateStatusListsNoVistaSignal: the gate status (GET /api/v1/gates, the live channel's
+// gate event) lists only the signals the trader may count, so a Core trader's rebuilt state,
+// which reads every live signal, shows Vista's to nobody but Vista traders; and the live
+// channel's "signal" event, which every subscriber of the symbol gets, says only that the
+// symbol's signals changed.
+func TestCoreGateStatusListsNoVistaSignal(t *testing.T) {
+	h := start(t)
+	ctx := context.Background()
+	core, coreID := h.signUpCore("core-status@example.com")
+	paid, paidID := h.signUp("vista-status@example.com")
+
+	sub := h.m.d.KV.Subscribe(ctx, live.ChannelPrices)
+	defer sub.Close()
+	require.NoError(t, sub.Ready(ctx))
+
+	sig := h.vistaSignal()
+	msg, err := sub.Receive(ctx)
+	require.NoError(t, err)
+	require.Equal(t, `EURUSD`+"\n"+`{"type":"signal","data":{"symbol":"EURUSD"}}`, msg.Payload, "no entry, stop or direction on the shared channel")
+
+	for _, id := range []int64{coreID, paidID} {
+		h.m.forgetState(ctx, id) // rebuilt from Postgres: every live signal is read into it
+	}
+	listed := func(token string) []string {
+		st, body, _ := h.do("GET", "/api/v1/gates", token, "")
+		require.Equal(t, 200, st, body)
+		var ids []string
+		for _, s := range decode[GateStatus](t, body).Signals {
+			ids = append(ids, s.ID)
+		}
+		return ids
+	}
+	require.NotContains(t, listed(core), sig, "Core: Vista's signal is not listed")
+	require.Contains(t, listed(paid), sig, "Vista: listed")
 }
