@@ -1,9 +1,12 @@
 package snapify
 
 import (
+	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
+	"github.com/alorig/alorig/shared/auth"
 	"github.com/alorig/alorig/shared/web"
 	"github.com/alorig/alorig/static"
 	"github.com/labstack/echo/v4"
@@ -48,6 +51,9 @@ func (m *Module) hostApps(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		switch m.appLabel(c.Request().Host) {
 		case sellerAppLabel:
+			if rest, ok := strings.CutPrefix(p, "/preview/"); ok && !strings.Contains(rest, "/") {
+				return m.sellerPreview(c, rest)
+			}
 			return seller(c)
 		case adminAppLabel:
 			return admin(c)
@@ -80,4 +86,37 @@ func (m *Module) imageOrigins() []string {
 		add("https://res.cloudinary.com")
 	}
 	return out
+}
+
+// sellerPreview is GET /preview/{store}?theme=… on the seller app's host: the signed-in
+// seller's own store home page rendered with one of the seven templates, without saving it, so
+// the template picker can show each in an <iframe> (same origin as the app, hence allowed by
+// the preview's frame-ancestors 'self'). It is never cached, counts no view, and a suspended
+// or unfinished store still previews for its owner. Another seller's store is a 404.
+func (m *Module) sellerPreview(c echo.Context, slug string) error {
+	u := auth.CurrentUser(c)
+	if u == nil {
+		return web.Unauthorized("sign in to preview your store").WithCode("UNAUTHENTICATED")
+	}
+	ctx := c.Request().Context()
+	s, err := m.SellerStore(ctx, u.ID, slug)
+	if err != nil {
+		return problem(err)
+	}
+	if th := c.QueryParam("theme"); th != "" {
+		if !slices.Contains(themeNames(), th) {
+			return web.Invalid(web.FieldError{Field: "theme", Reason: "must be one of " + strings.Join(themeNames(), ", ")})
+		}
+		s.Theme = th
+	}
+	r, err := m.renderStorePage(ctx, c, s, site{origin: m.platformOrigin(c), prefix: "/" + s.Slug}, nil)
+	if err != nil {
+		return problem(err)
+	}
+	h := c.Response().Header()
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; "+
+		"script-src 'none'; form-action 'none'; frame-ancestors 'self'; base-uri 'self'")
+	h.Set("X-Robots-Tag", "noindex")
+	return c.Blob(http.StatusOK, r.contentType, r.body)
 }

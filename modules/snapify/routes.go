@@ -39,9 +39,11 @@ func (m *Module) Web(e *echo.Echo) {
 	s.GET("/subscription", m.withStore(m.apiGetSubscription), getSubscriptionOp)
 	s.PUT("/subscription", m.withStore(m.apiSetSubscription), setSubscriptionOp)
 
+	// Creating a product and changing an order's status honour an Idempotency-Key, so the
+	// seller app's offline queue never applies one twice (idempotency_service.go).
 	catalog := api.On(one, "catalog")
 	catalog.GET("/products", m.withStore(m.apiListProducts), listProductsOp)
-	catalog.POST("/products", m.withStore(m.apiCreateProduct), createProductOp)
+	catalog.POST("/products", m.withStore(m.idempotent(m.apiCreateProduct)), createProductOp)
 	catalog.GET("/products/:product_id", m.withStore(m.apiGetProduct), getProductOp)
 	catalog.PATCH("/products/:product_id", m.withStore(m.apiUpdateProduct), updateProductOp)
 	catalog.DELETE("/products/:product_id", m.withStore(m.apiDeleteProduct), deleteProductOp)
@@ -56,7 +58,7 @@ func (m *Module) Web(e *echo.Echo) {
 	orders := api.On(one, "orders")
 	orders.GET("/orders", m.withStore(m.apiListOrders), listOrdersOp)
 	orders.GET("/orders/:order_id", m.withStore(m.apiGetOrder), getOrderOp)
-	orders.POST("/orders/:order_id/status", m.withStore(m.apiOrderStatus), orderStatusOp)
+	orders.POST("/orders/:order_id/status", m.withStore(m.idempotent(m.apiOrderStatus)), orderStatusOp)
 	orders.GET("/analytics", m.withStore(m.apiAnalytics), analyticsOp)
 
 	// Platform admins sign in with email and password, on the admin host only (admin_handlers.go).
