@@ -53,6 +53,8 @@ describe("AINotices", () => {
     expect(within(status).getByText("Risk per trade 0.5%")).toBeTruthy();
     expect(within(status).getByRole("link", { name: "Apply in Settings" })).toBeTruthy();
     expect(within(status).getByText("Two trades, one rule broken.")).toBeTruthy();
+    // A debrief proposes nothing; the predictor's tightening and the supervisor's stop do.
+    expect(within(status).getAllByText("A proposal: nothing has been changed.")).toHaveLength(2);
     expect(within(status).getByRole("link", { name: "AI history" })).toBeTruthy();
   });
 

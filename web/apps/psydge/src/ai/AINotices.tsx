@@ -8,7 +8,7 @@ import { useT } from "../i18n";
 import { useLive } from "../live/store";
 import type { AICall } from "../types";
 import { Decision, useWhen } from "./Decision";
-import { isNotice } from "./decision";
+import { isNotice, readDecision } from "./decision";
 import { isCall } from "./history";
 
 /** How many notices are shown at once; the rest are in the AI history. */
@@ -23,6 +23,12 @@ const useDismissed = create<{ ids: Set<number>; dismiss(id: number): void }>((se
 /** The notices to show: live rows worth a notice, not dismissed, newest first. */
 export function noticesOf(messages: unknown[], dismissed: Set<number>, n = SHOWN): AICall[] {
   return messages.filter(isCall).filter((m) => isNotice(m) && !dismissed.has(m.id)).slice(0, n);
+}
+
+/** Whether a notice proposes something the trader may act on (a supervisor's action, a tightening). */
+function proposes(m: AICall): boolean {
+  const r = readDecision(m);
+  return (r.role === "trade_supervisor" && r.decision.action !== "hold") || (r.role === "behavioral_predictor" && r.decision.tightening.length > 0);
 }
 
 export function AINotices({ className = "" }: { className?: string }) {
@@ -53,7 +59,7 @@ export function AINotices({ className = "" }: { className?: string }) {
                 </button>
               </div>
               <Decision row={m} compact />
-              {(m.role === "trade_supervisor" || m.role === "behavioral_predictor") && (
+              {proposes(m) && (
                 <p className="mt-1 text-xs text-muted">{t("ai.proposalOnly")}</p>
               )}
             </li>

@@ -66,8 +66,8 @@ export function Decision({ row, compact = false }: { row: AICall; compact?: bool
       const d = r.decision;
       return (
         <div className="flex flex-col gap-1 text-sm">
-          <p>{d.summary}</p>
-          {d.insights.length > 0 && (
+          <p className={compact ? "line-clamp-3" : undefined}>{d.summary}</p>
+          {!compact && d.insights.length > 0 && (
             <ul aria-label={t("ai.insights")} className="list-disc ps-5">
               {d.insights.map((x, i) => <li key={i}>{x}</li>)}
             </ul>

@@ -21,11 +21,11 @@ export function TradeScreen() {
         <Cooldown />
         <EquityGuard />
       </div>
+      <AINotices />
       <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_minmax(18rem,24rem)]">
         <Chart className="min-w-0" />
         <Watchlist className="min-w-0" />
       </div>
-      <AINotices />
       <Ticket />
       <Positions />
     </div>
