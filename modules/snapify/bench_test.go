@@ -25,9 +25,12 @@ func benchEnv(b *testing.B) (*testkit.Env, *snapify.Module) {
 	return env, m
 }
 
-func serve(b *testing.B, h http.Handler, path string) {
+func serve(b *testing.B, h http.Handler, path string, acceptEncoding ...string) {
 	req := httptest.NewRequest("GET", "http://"+host+path, nil)
 	req.Host = host
+	for _, ae := range acceptEncoding {
+		req.Header.Set("Accept-Encoding", ae)
+	}
 	req.RemoteAddr = "192.0.2.10:40000"
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
@@ -37,17 +40,25 @@ func serve(b *testing.B, h http.Handler, path string) {
 }
 
 // BenchmarkProductPage measures the whole stack (Host dispatch, middleware, handler) for a
-// product page served from the Redis page cache and rendered from PostgreSQL.
+// product page served from the Redis page cache and rendered from PostgreSQL. The cached page
+// is asked for as a browser asks (Brotli and gzip), as an old client asks (gzip) and without
+// compression.
 func BenchmarkProductPage(b *testing.B) {
 	env, _ := benchEnv(b)
 	const path = "/ali-fabrics/chikankari-lawn-kurti-off-white"
-	b.Run("cached", func(b *testing.B) {
-		serve(b, env.Handler, path)
-		b.ReportAllocs()
-		for b.Loop() {
-			serve(b, env.Handler, path)
-		}
-	})
+	for _, enc := range []struct{ name, accept string }{
+		{"cached", ""},
+		{"cached-gzip", "gzip"},
+		{"cached-br", "gzip, deflate, br, zstd"},
+	} {
+		b.Run(enc.name, func(b *testing.B) {
+			serve(b, env.Handler, path, enc.accept)
+			b.ReportAllocs()
+			for b.Loop() {
+				serve(b, env.Handler, path, enc.accept)
+			}
+		})
+	}
 	b.Run("uncached", func(b *testing.B) {
 		// Any query parameter but page bypasses the cache, so every request renders.
 		b.ReportAllocs()

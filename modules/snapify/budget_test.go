@@ -202,8 +202,9 @@ func TestPageBudgets(t *testing.T) {
 			require.Equal(t, 200, r.StatusCode, "%s: image %s", p.name, u)
 			images += len(b)
 		}
-		// The HTML as the server sends it to a browser that accepts gzip.
-		zres, zbody := env.Do("GET", p.host, p.path, map[string]string{"Accept-Encoding": "gzip, deflate, br"}, "")
+		// The HTML as the server sends it to a browser that accepts gzip (the budget's measure;
+		// a browser that also accepts Brotli gets cached pages smaller still).
+		zres, zbody := env.Do("GET", p.host, p.path, map[string]string{"Accept-Encoding": "gzip, deflate"}, "")
 		require.Equal(t, "gzip", zres.Header.Get("Content-Encoding"), p.name)
 		htmlGz := len(zbody)
 		// The same page (the order form's idempotency key differs from request to request).

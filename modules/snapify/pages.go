@@ -125,54 +125,127 @@ func (m *Module) storeGET(c echo.Context, slug string, st site, rest []string) e
 		return m.sitemapFile(c, &slug, rest[1])
 	}
 	field, cacheable := cacheField(c)
+	render := func(ctx context.Context) (*rendered, error) {
+		s, err := publicStore(ctx, m.d.DB, slug)
+		if err == nil && !s.Live() {
+			err = database.ErrNotFound
+		}
+		if err != nil {
+			return nil, err
+		}
+		return m.renderStorePage(ctx, c, s, st, rest)
+	}
+	var p cachedPage
+	status := http.StatusOK
 	if cacheable {
-		if p, ok := m.pages.get(ctx, slug, field); ok {
-			m.track(c, p.Meta)
-			return servePage(c, p, http.StatusOK)
+		hit, ok := m.pages.get(ctx, slug, field)
+		if !ok {
+			var err error
+			hit, status, err = m.fillPage(ctx, slug, field, pageTTL, render)
+			if err != nil {
+				return m.pageError(c, err)
+			}
 		}
-	}
-	s, err := publicStore(ctx, m.d.DB, slug)
-	if errors.Is(err, database.ErrNotFound) || (err == nil && !s.Live()) {
-		return m.platformNotFound(c)
-	}
-	if err != nil {
-		return err
-	}
-	r, err := m.renderStorePage(ctx, c, s, st, rest)
-	if err != nil {
-		return err
-	}
-	p := cachedPage{ETag: etagOf(r.body), ContentType: r.contentType, Body: r.body,
-		Meta: fmt.Sprintf("%d %d %s", r.storeID, r.productID, r.kind)}
-	if cacheable && r.status == http.StatusOK && r.cacheable {
-		if err := m.pages.put(ctx, slug, field, p, pageTTL); err != nil {
-			m.d.Log.Warn("snapify: page not cached", "err", err)
+		p = hit
+	} else {
+		r, err := render(ctx)
+		if err != nil {
+			return m.pageError(c, err)
 		}
+		p, status = pageOf(r), r.status
 	}
-	if r.status == http.StatusOK {
+	if status == http.StatusOK {
 		m.track(c, p.Meta)
 	}
-	return servePage(c, p, r.status)
+	return servePage(c, p, status)
 }
 
-// servePage writes a page with its validators; a matching If-None-Match gets 304 and no body.
+func (r *rendered) meta() string { return fmt.Sprintf("%d %d %s", r.storeID, r.productID, r.kind) }
+
+func pageOf(r *rendered) cachedPage {
+	return cachedPage{ETag: etagOf(r.body), ContentType: r.contentType, Body: r.body, Meta: r.meta()}
+}
+
+// pageError answers a page that could not be built: no such store or hub is the platform's
+// 404 page, anything else the error handler's 500.
+func (m *Module) pageError(c echo.Context, err error) error {
+	if errors.Is(err, database.ErrNotFound) {
+		return m.platformNotFound(c)
+	}
+	return err
+}
+
+// fillPage renders a page missing from the cache once for every request waiting on it and,
+// when it may be cached, compresses it and stores it. The render runs detached from the
+// request that started it, so a buyer who leaves does not fail the others waiting.
+func (m *Module) fillPage(ctx context.Context, slug, field string, ttl time.Duration, render func(context.Context) (*rendered, error)) (cachedPage, int, error) {
+	type filled struct {
+		page   cachedPage
+		status int
+	}
+	v, err, _ := m.pages.fills.Do(slug+"\n"+field, func() (any, error) {
+		ctx := context.WithoutCancel(ctx)
+		r, err := render(ctx)
+		if err != nil {
+			return nil, err
+		}
+		p := pageOf(r)
+		if r.status != http.StatusOK || !r.cacheable {
+			return filled{p, r.status}, nil
+		}
+		if err := m.pages.compress(ctx, &p); err != nil {
+			return nil, err
+		}
+		if err := m.pages.put(ctx, slug, field, p, ttl); err != nil {
+			m.d.Log.Warn("snapify: page not cached", "err", err)
+		}
+		return filled{p, r.status}, nil
+	})
+	if err != nil {
+		return cachedPage{}, 0, err
+	}
+	f := v.(filled)
+	return f.page, f.status, nil
+}
+
+// servePage writes a page with its validators. A page from the cache goes out in the stored
+// form the client accepts (Brotli, gzip or as rendered) with that form's ETag and
+// Content-Encoding, which the compress middleware leaves alone; an If-None-Match naming any
+// form the client accepts gets 304 and no body.
 func servePage(c echo.Context, p cachedPage, status int) error {
 	h := c.Response().Header()
-	if status == http.StatusOK {
-		h.Set("ETag", p.ETag)
-		h.Set("Cache-Control", pageCacheControl)
-		h.Set("Vary", "Accept-Encoding")
-		if inm := c.Request().Header.Get("If-None-Match"); inm != "" && etagMatches(inm, p.ETag) {
+	req := c.Request()
+	if status != http.StatusOK {
+		h.Set("Cache-Control", "no-store")
+		if req.Method == http.MethodHead {
+			h.Set(echo.HeaderContentType, p.ContentType)
+			return c.NoContent(status)
+		}
+		return c.Blob(status, p.ContentType, p.Body)
+	}
+	br, gz := acceptedCodings(req.Header.Get(echo.HeaderAcceptEncoding))
+	h.Set("Cache-Control", pageCacheControl)
+	h.Set("Vary", "Accept-Encoding")
+	if inm := req.Header.Get("If-None-Match"); inm != "" {
+		if tag := p.matchingTag(inm, br, gz); tag != "" {
+			h.Set("ETag", tag)
 			return c.NoContent(http.StatusNotModified)
 		}
-	} else {
-		h.Set("Cache-Control", "no-store")
 	}
-	if c.Request().Method == http.MethodHead {
-		h.Set(echo.HeaderContentType, p.ContentType)
-		return c.NoContent(status)
+	body, etag, coding := p.variant(br, gz)
+	h.Set("ETag", etag)
+	h.Set(echo.HeaderContentType, p.ContentType)
+	if coding != "" {
+		h.Set(echo.HeaderContentEncoding, coding)
 	}
-	return c.Blob(status, p.ContentType, p.Body)
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	res := c.Response()
+	res.WriteHeader(http.StatusOK)
+	if req.Method == http.MethodHead {
+		return nil
+	}
+	_, err := res.Write(body)
+	return err
 }
 
 func etagMatches(header, etag string) bool {
@@ -375,25 +448,29 @@ func (m *Module) platformNotFound(c echo.Context) error {
 func (m *Module) cachedPlatform(c echo.Context, kind string, build func(echo.Context) (*rendered, error)) error {
 	ctx := c.Request().Context()
 	field, cacheable := cacheField(c)
-	if cacheable {
-		if p, ok := m.pages.get(ctx, platformPages, field); ok {
-			return servePage(c, p, http.StatusOK)
+	render := func(context.Context) (*rendered, error) {
+		r, err := build(c)
+		if err != nil {
+			return nil, err // database.ErrNotFound: no such hub, the 404 page
 		}
+		r.kind, r.cacheable = kind, true
+		return r, nil
 	}
-	r, err := build(c)
-	if errors.Is(err, database.ErrNotFound) {
-		return m.platformNotFound(c)
+	if !cacheable {
+		r, err := render(ctx)
+		if err != nil {
+			return m.pageError(c, err)
+		}
+		return servePage(c, pageOf(r), r.status)
 	}
+	if p, ok := m.pages.get(ctx, platformPages, field); ok {
+		return servePage(c, p, http.StatusOK)
+	}
+	p, status, err := m.fillPage(ctx, platformPages, field, 10*time.Minute, render)
 	if err != nil {
-		return err
+		return m.pageError(c, err)
 	}
-	p := cachedPage{ETag: etagOf(r.body), ContentType: r.contentType, Body: r.body, Meta: "0 0 " + kind}
-	if cacheable && r.status == http.StatusOK {
-		if err := m.pages.put(ctx, platformPages, field, p, 10*time.Minute); err != nil {
-			m.d.Log.Warn("snapify: page not cached", "err", err)
-		}
-	}
-	return servePage(c, p, r.status)
+	return servePage(c, p, status)
 }
 
 func (m *Module) storeSearch(c echo.Context, slug string, st site) error {
