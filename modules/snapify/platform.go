@@ -52,7 +52,7 @@ func (m *Module) platformHome(c echo.Context) (*rendered, error) {
 	for _, h := range hubs {
 		links = append(links, sv.Link{Name: h.Heading, URL: "/" + h.Slug})
 	}
-	body, err := renderHTML(ctx, sv.PlatformHome(sv.PlatformHomePage{SellURL: m.appURL("/"),
+	body, err := renderHTML(ctx, sv.PlatformHome(sv.PlatformHomePage{Origin: st.origin, SellURL: m.appURL("/"),
 		SearchURL: sv.PlatformSearchPath, Hubs: links, Stores: m.storeCards(ctx, stores, st),
 		Meta: sv.Meta{Title: "Snapify — shops from WhatsApp sellers across Pakistan", Canonical: st.origin + "/",
 			Description: "Browse clothes, shoes, home goods and more from trusted WhatsApp sellers. Order in two taps, pay cash on delivery."}}))
@@ -129,7 +129,7 @@ func (m *Module) hubPage(c echo.Context, slug string) (*rendered, error) {
 		links = append(links, sv.Link{Name: r.Heading, URL: "/" + r.Slug})
 	}
 	u := st.origin + "/" + h.Slug
-	body, err := renderHTML(ctx, sv.Hub(sv.HubPage{Heading: h.Heading, Intro: h.Intro, Stores: m.storeCards(ctx, stores, st), Related: links,
+	body, err := renderHTML(ctx, sv.Hub(sv.HubPage{Origin: st.origin, Heading: h.Heading, Intro: h.Intro, Stores: m.storeCards(ctx, stores, st), Related: links,
 		Breadcrumbs: []sv.Link{{Name: "Snapify", URL: st.origin + "/"}, {Name: h.Heading, URL: u}},
 		Meta:        sv.Meta{Title: h.Heading + " — Snapify", Description: describe(h.Intro, 155), Canonical: u}}))
 	if err != nil {

@@ -173,6 +173,53 @@ func storeListLD(name string, stores []StoreCard) ldItemList {
 	return ldItemList{Context: schemaContext, Type: "ItemList", Name: name, Items: items}
 }
 
+type ldWebSite struct {
+	Context string         `json:"@context"`
+	Type    string         `json:"@type"`
+	Name    string         `json:"name"`
+	URL     string         `json:"url"`
+	Action  ldSearchAction `json:"potentialAction"`
+}
+
+type ldSearchAction struct {
+	Type       string       `json:"@type"`
+	Target     ldEntryPoint `json:"target"`
+	QueryInput string       `json:"query-input"`
+}
+
+type ldEntryPoint struct {
+	Type        string `json:"@type"`
+	URLTemplate string `json:"urlTemplate"`
+}
+
+type ldOrganization struct {
+	Context     string `json:"@context"`
+	Type        string `json:"@type"`
+	Name        string `json:"name"`
+	URL         string `json:"url"`
+	Description string `json:"description"`
+	AreaServed  string `json:"areaServed"`
+}
+
+// platformLD is what the platform's own pages say about Snapify: the site with its search
+// (so a search engine can offer a search box that lands on /search) and the organisation
+// behind it. origin is the public origin, such as https://snapify.pk; without one (a page
+// rendered outside a request) there is nothing absolute to point at and no block is written.
+func platformLD(origin string) []any {
+	origin = strings.TrimRight(origin, "/")
+	if origin == "" {
+		return nil
+	}
+	return []any{
+		ldWebSite{Context: schemaContext, Type: "WebSite", Name: "Snapify", URL: origin + "/",
+			Action: ldSearchAction{Type: "SearchAction",
+				Target:     ldEntryPoint{Type: "EntryPoint", URLTemplate: origin + PlatformSearchPath + "?q={search_term_string}"},
+				QueryInput: "required name=search_term_string"}},
+		ldOrganization{Context: schemaContext, Type: "Organization", Name: "Snapify", URL: origin + "/",
+			Description: "Online shops of WhatsApp sellers across Pakistan, with cash on delivery.", AreaServed: "PK"},
+	}
+}
+
 // jsonLD renders one structured-data block. templ's JSONScript encodes with encoding/json, whose
 // default HTML escaping writes '<', '>' and '&' as \u003c, \u003e, \u0026, so seller text such
 // as "</script>" cannot end the element.

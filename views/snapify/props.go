@@ -295,6 +295,7 @@ type OrderConfirmationPage struct {
 // HubPage is a platform hub such as /best-clothing-stores-punjab.
 type HubPage struct {
 	Meta        Meta
+	Origin      string // the platform's public origin ("https://snapify.pk"), for structured data
 	Heading     string
 	Intro       string
 	Stores      []StoreCard
@@ -316,6 +317,7 @@ type PlatformSearchPage struct {
 // PlatformHomePage is snapify.pk itself.
 type PlatformHomePage struct {
 	Meta      Meta
+	Origin    string // the platform's public origin ("https://snapify.pk"), for structured data
 	SellURL   string // where a seller starts (the WhatsApp onboarding link or app.snapify.pk)
 	SearchURL string
 	Hubs      []Link

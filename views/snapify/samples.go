@@ -328,6 +328,7 @@ func sampleConfirmation(s Store) OrderConfirmationPage {
 
 func sampleHub() HubPage {
 	return HubPage{
+		Origin:  "https://snapify.pk",
 		Meta:    sampleMeta("Best clothing stores in Punjab · Snapify", "Trusted WhatsApp clothing sellers in Punjab with cash on delivery.", "https://snapify.pk/best-clothing-stores-punjab", Image{}),
 		Heading: "Best clothing stores in Punjab",
 		Intro:   "Lawn, khaddar and bridal wear from verified sellers in Lahore, Faisalabad, Multan and beyond. Every store here delivers across Pakistan with cash on delivery.",
@@ -360,6 +361,7 @@ func samplePlatformSearch() PlatformSearchPage {
 
 func samplePlatformHome() PlatformHomePage {
 	return PlatformHomePage{
+		Origin:  "https://snapify.pk",
 		Meta:    sampleMeta("Snapify · WhatsApp shops across Pakistan", "Find trusted online stores from WhatsApp sellers across Pakistan. Cash on delivery.", "https://snapify.pk/", Image{}),
 		SellURL: "https://wa.me/923000000000?text=start",
 		Hubs: []Link{
