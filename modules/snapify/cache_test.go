@@ -102,7 +102,7 @@ func TestAdminVerifiesSuspendsAndModerates(t *testing.T) {
 	t.Parallel()
 	env, _ := seeded(t)
 	env.StartWorkers()
-	admin := bearer(signIn(t, env, "03000000001"))
+	admin := bearer(admin(t, env))
 	var storeID int64
 	db := env.Mounted("snapify").DB
 	require.NoError(t, db.NewRaw("SELECT id FROM stores WHERE slug = 'noor-boutique'").Scan(context.Background(), &storeID))

@@ -97,16 +97,41 @@ type orderStatusRequest struct {
 }
 
 type verifyStoreRequest struct {
-	Verified *bool `json:"verified" required:"true" doc:"true sets the verified badge, false clears it"`
+	Verified *bool  `json:"verified" required:"true" doc:"true sets the verified badge, false clears it"`
+	Reason   string `json:"reason,omitempty" doc:"at most 500 characters; sent to the seller with the news"`
+}
+
+func (r *verifyStoreRequest) Validate() []web.FieldError {
+	// Required: a POST to ".../verify" with an empty object must not silently remove the badge.
+	errs := reasonField("reason", r.Reason, false)
+	if r.Verified == nil {
+		errs = append([]web.FieldError{{Field: "verified", Reason: "is required: true sets the badge, false clears it"}}, errs...)
+	}
+	return errs
 }
 
 type suspendRequest struct {
-	Reason string `json:"reason" doc:"3 to 500 characters; the seller is shown it"`
+	Reason string `json:"reason" required:"true" doc:"3 to 500 characters; the seller is shown it and told it on WhatsApp"`
 }
 
+func (r *suspendRequest) Validate() []web.FieldError { return reasonField("reason", r.Reason, true) }
+
+type unsuspendRequest struct {
+	Reason string `json:"reason,omitempty" doc:"at most 500 characters; sent to the seller with the news"`
+}
+
+func (r *unsuspendRequest) Validate() []web.FieldError { return reasonField("reason", r.Reason, false) }
+
 type moderateRequest struct {
-	Status string `json:"status" enum:"blocked,active"`
-	Note   string `json:"note,omitempty" doc:"shown to the seller"`
+	Status string `json:"status" enum:"blocked,active" doc:"blocked rejects the product; active approves it (and restores a blocked one)"`
+	Note   string `json:"note,omitempty" doc:"the reason, shown to the seller: 3 to 500 characters, required to block"`
+}
+
+func (r *moderateRequest) Validate() []web.FieldError {
+	if r.Status != "blocked" && r.Status != "active" {
+		return []web.FieldError{{Field: "status", Reason: `must be "blocked" or "active"`}}
+	}
+	return reasonField("note", r.Note, r.Status == "blocked")
 }
 
 // Query parameters.
@@ -129,10 +154,38 @@ type imageParams struct {
 }
 
 type adminStoreParams struct {
-	Filter string `query:"filter" enum:"unverified,suspended"`
-	Q      string `query:"q" doc:"words of the slug or name"`
-	Page   int    `query:"page" doc:"1-based page of 100 (default 1)"`
+	Q        string `query:"q" doc:"words of the slug or name (at most 100 characters)"`
+	Status   string `query:"status" enum:"live,suspended"`
+	Plan     string `query:"plan" enum:"free,pro"`
+	City     string `query:"city" doc:"the store's city, any case"`
+	Verified string `query:"verified" enum:"true,false"`
+	Filter   string `query:"filter" enum:"unverified,suspended" doc:"the older form of verified=false and status=suspended"`
+	Page     int    `query:"page" doc:"1-based page of 50 (default 1)"`
 }
+
+type adminQueueParams struct {
+	Queue string `query:"queue" enum:"pending,blocked" doc:"pending (default): products no admin has looked at since they last changed; blocked: products moderation blocked"`
+	Page  int    `query:"page" doc:"1-based page of 50 (default 1)"`
+}
+
+type adminAuditParams struct {
+	Action  string `query:"action" enum:"sign_in,verify,unverify,suspend,unsuspend,set_plan,approve_product,block_product"`
+	StoreID int64  `query:"store_id" doc:"only actions on this store or its products"`
+	Page    int    `query:"page" doc:"1-based page of 50 (default 1)"`
+}
+
+type adminMetricsParams struct {
+	Days int `query:"days" doc:"1 to 90 (default 30): the period of by_day and by_city"`
+}
+
+// The admin's answers that carry stores are written through Store.MarshalJSON, so the
+// document describes their stores as StoreJSON.
+var (
+	adminStorePageDoc   = web.Fields{"page": 0, "stores": []StoreJSON{}, "total": 0}
+	adminStoreActionDoc = web.Fields{"audit": AuditEntry{}, "store": StoreJSON{}}
+	adminStoreDetailDoc = web.Fields{"audit": []AuditEntry{}, "blocked_products": 0, "gmv_30d_paisa": int64(0),
+		"orders_30d": 0, "owner": storeOwner{}, "store": StoreJSON{}}
+)
 
 // Problems most store operations share: the store is not the caller's (404 STORE_NOT_FOUND).
 var (
@@ -201,17 +254,32 @@ var (
 	analyticsOp = web.Operation{Summary: "Views, daily-unique visitors, orders, revenue, top products, referrers, cities",
 		Query: analyticsParams{}, Responses: web.OK(AnalyticsSummary{}), Problems: []int{http.StatusNotFound, http.StatusUnprocessableEntity}}
 
-	adminStoresOp = web.Operation{Summary: "All stores (admin role)", Query: adminStoreParams{}, Responses: web.OK(storeListDoc),
-		Problems: []int{http.StatusForbidden}}
-	adminVerifyOp = web.Operation{Summary: "Set or clear the verified badge", Request: verifyStoreRequest{}, Responses: web.OK(StoreJSON{}),
-		Problems: []int{http.StatusNotFound}}
-	adminSuspendOp = web.Operation{Summary: "Suspend a store (its pages answer 404; its custom domain is released)",
-		Request: suspendRequest{}, Responses: web.OK(StoreJSON{}), Problems: []int{http.StatusNotFound}}
-	adminUnsuspendOp = web.Operation{Summary: "Lift a suspension", Responses: web.OK(StoreJSON{}), Problems: []int{http.StatusNotFound}}
-	adminPlanOp      = web.Operation{Summary: "Set a store's plan (free|pro); the only way to Pro until billing exists",
+	adminLoginOp = web.Operation{Summary: "Sign a platform admin in with email and password (admin host only)",
+		Description: "Answers on Snapify's admin host only (404 ADMIN_HOST_ONLY elsewhere). An account without the admin role is refused " +
+			"like a wrong password (401 INVALID_CREDENTIALS); repeated failures back off (429). Sellers sign in with a WhatsApp code instead.",
+		Auth: web.AuthNone, Request: auth.Login{}, Responses: web.OK(auth.SignedIn{}),
+		Problems: []int{http.StatusUnauthorized, http.StatusNotFound, http.StatusUnprocessableEntity, http.StatusTooManyRequests}}
+	adminStoresOp = web.Operation{Summary: "All stores, newest first, with search and filters (admin role)", Query: adminStoreParams{},
+		Responses: web.OK(adminStorePageDoc), Problems: []int{http.StatusForbidden, http.StatusUnprocessableEntity}}
+	adminStoreOp = web.Operation{Summary: "One store with its seller, 30-day sales, blocked products and the last admin actions on it",
+		Responses: web.OK(adminStoreDetailDoc), Problems: []int{http.StatusForbidden, http.StatusNotFound}}
+	adminVerifyOp = web.Operation{Summary: "Set or clear the verified badge; the seller is told on WhatsApp",
+		Description: "The answer's audit row says whether the seller's message is queued, or not sent (notice not_sent, with why) when WhatsApp is not configured.",
+		Request:     verifyStoreRequest{}, Responses: web.OK(adminStoreActionDoc), Problems: []int{http.StatusForbidden, http.StatusNotFound}}
+	adminSuspendOp = web.Operation{Summary: "Suspend a store with a reason (its pages answer 404; its custom domain is released; the seller is told on WhatsApp)",
+		Request: suspendRequest{}, Responses: web.OK(adminStoreActionDoc), Problems: []int{http.StatusForbidden, http.StatusNotFound}}
+	adminUnsuspendOp = web.Operation{Summary: "Lift a suspension (the body with a note is optional); the seller is told on WhatsApp",
+		Request: unsuspendRequest{}, Responses: web.OK(adminStoreActionDoc), Problems: []int{http.StatusForbidden, http.StatusNotFound}}
+	adminPlanOp = web.Operation{Summary: "Set a store's plan (free|pro); the only way to Pro until billing exists",
 		Description: "Moving a store with more products than Free allows to Free is 409 PRODUCT_LIMIT.",
-		Request:     planRequest{}, Responses: web.OK(StoreJSON{}), Problems: []int{http.StatusNotFound, http.StatusConflict}}
-	adminModerateOp = web.Operation{Summary: "Block or restore a product", Request: moderateRequest{}, Responses: web.OK(Product{}),
-		Problems: []int{http.StatusNotFound}}
-	adminMetricsOp = web.Operation{Summary: "Platform metrics", Responses: web.OK(PlatformMetrics{}), Problems: []int{http.StatusForbidden}}
+		Request:     planRequest{}, Responses: web.OK(adminStoreActionDoc), Problems: []int{http.StatusForbidden, http.StatusNotFound, http.StatusConflict}}
+	adminQueueOp = web.Operation{Summary: "The moderation queue: products awaiting an admin, or blocked ones, newest change first",
+		Query: adminQueueParams{}, Responses: web.OK(moderationPage{}), Problems: []int{http.StatusForbidden, http.StatusUnprocessableEntity}}
+	adminModerateOp = web.Operation{Summary: "Approve a product (restoring a blocked one) or block it with a reason shown to the seller",
+		Request: moderateRequest{}, Responses: web.OK(productAction{}), Problems: []int{http.StatusForbidden, http.StatusNotFound}}
+	adminAuditOp = web.Operation{Summary: "The audit log of admin actions, newest first",
+		Description: "Every admin action writes its row in its own transaction: who, what, target, reason, when, outcome, and whether the seller was told.",
+		Query:       adminAuditParams{}, Responses: web.OK(auditPage{}), Problems: []int{http.StatusForbidden, http.StatusUnprocessableEntity}}
+	adminMetricsOp = web.Operation{Summary: "Platform metrics: stores, products, orders and GMV (paisa), by day and by city",
+		Query: adminMetricsParams{}, Responses: web.OK(PlatformMetrics{}), Problems: []int{http.StatusForbidden, http.StatusUnprocessableEntity}}
 )

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/alorig/alorig/shared/auth"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -89,12 +90,8 @@ func seedStores() []seedStore {
 // custom domain, an Urdu store), their sellers, an admin, pictures, and the SEO pages. A store
 // that already exists is left as it is, so running Seed again changes nothing.
 func (m *Module) Seed(ctx context.Context) error {
-	now := m.d.Clock.Now()
-	var adminID int64
-	if err := m.d.DB.NewRaw(`INSERT INTO users (email, phone, display_name, role, created_at, updated_at)
-		VALUES ('admin@snapify.localhost', '+923000000001', 'Snapify admin', 'admin', ?, ?)
-		ON CONFLICT (phone) DO UPDATE SET role = 'admin' RETURNING id`, now, now).Scan(ctx, &adminID); err != nil {
-		return fmt.Errorf("snapify: seed admin: %w", err)
+	if err := m.seedAdmin(ctx); err != nil {
+		return err
 	}
 	for i, ss := range seedStores() {
 		if _, err := publicStore(ctx, m.d.DB, ss.slug); err == nil {
@@ -113,6 +110,39 @@ func (m *Module) Seed(ctx context.Context) error {
 		return err
 	}
 	return m.RegenerateSitemaps(ctx)
+}
+
+// The development admin: signs in on the admin host (http://admin.snapify.localhost:8080/) with
+// this email and password. It has no WhatsApp number, so it cannot use the sellers' code
+// sign-in. Production gets the account without a password (an operator sets one with the
+// password reset); nobody can sign in with a password written in the source.
+const (
+	DevAdminEmail    = "admin@snapify.localhost"
+	DevAdminPassword = "snapify-admin-dev"
+)
+
+func (m *Module) seedAdmin(ctx context.Context) error {
+	now := m.d.Clock.Now()
+	var hash *string
+	if !m.d.Config.Production() {
+		h, err := auth.HashPassword(DevAdminPassword)
+		if err != nil {
+			return fmt.Errorf("snapify: seed admin password: %w", err)
+		}
+		hash = &h
+	}
+	var id int64
+	if err := m.d.DB.NewRaw(`INSERT INTO users (email, password_hash, display_name, role, created_at, updated_at)
+		VALUES (?, ?, 'Snapify admin (development)', 'admin', ?, ?)
+		ON CONFLICT (email) DO UPDATE SET role = 'admin', password_hash = coalesce(EXCLUDED.password_hash, users.password_hash), phone = NULL
+		RETURNING id`, DevAdminEmail, hash, now, now).Scan(ctx, &id); err != nil {
+		return fmt.Errorf("snapify: seed admin: %w", err)
+	}
+	m.d.Accounts.InvalidateUser(ctx, id)
+	if hash != nil {
+		m.d.Log.Info("development admin: sign in on the admin host", "email", DevAdminEmail, "password", DevAdminPassword)
+	}
+	return nil
 }
 
 func (m *Module) seedStore(ctx context.Context, ss seedStore, n int) error {

@@ -313,7 +313,8 @@ func (m *Module) ChoosePlan(ctx context.Context, s *Store, plan string) (*subscr
 
 // setPlan records a plan change with its price (billing will charge it when it is built).
 // Leaving Pro drops the store's custom domain claim: custom domains are a Pro feature.
-func (m *Module) setPlan(ctx context.Context, s *Store, plan string) error {
+// also runs inside the plan's transaction (the admin's audit row).
+func (m *Module) setPlan(ctx context.Context, s *Store, plan string, also ...func(context.Context, bun.Tx) error) error {
 	if err := needScope(s.Scope()); err != nil {
 		return err
 	}
@@ -333,6 +334,11 @@ func (m *Module) setPlan(ctx context.Context, s *Store, plan string) error {
 		}
 		if err := setStorePlan(ctx, tx, s, plan, price, renews, now); err != nil {
 			return err
+		}
+		for _, f := range also {
+			if err := f(ctx, tx); err != nil {
+				return err
+			}
 		}
 		return m.invalidateTx(ctx, tx, s)
 	})

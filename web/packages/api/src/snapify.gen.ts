@@ -1,6 +1,46 @@
 // Generated from openapi/snapify.json by scripts/api-types.mjs (npm run api-types). Do not edit.
 
 export type paths = {
+    "/api/v1/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log of admin actions, newest first
+         * @description Every admin action writes its row in its own transaction: who, what, target, reason, when, outcome, and whether the seller was told.
+         */
+        get: operations["getApiV1AdminAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign a platform admin in with email and password (admin host only)
+         * @description Answers on Snapify's admin host only (404 ADMIN_HOST_ONLY elsewhere). An account without the admin role is refused like a wrong password (401 INVALID_CREDENTIALS); repeated failures back off (429). Sellers sign in with a WhatsApp code instead.
+         */
+        post: operations["postApiV1AdminLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/metrics": {
         parameters: {
             query?: never;
@@ -8,8 +48,25 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Platform metrics */
+        /** Platform metrics: stores, products, orders and GMV (paisa), by day and by city */
         get: operations["getApiV1AdminMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The moderation queue: products awaiting an admin, or blocked ones, newest change first */
+        get: operations["getApiV1AdminProducts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -27,7 +84,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Block or restore a product */
+        /** Approve a product (restoring a blocked one) or block it with a reason shown to the seller */
         post: operations["postApiV1AdminProductsProductIdModerate"];
         delete?: never;
         options?: never;
@@ -42,8 +99,25 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** All stores (admin role) */
+        /** All stores, newest first, with search and filters (admin role) */
         get: operations["getApiV1AdminStores"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/stores/{store_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One store with its seller, 30-day sales, blocked products and the last admin actions on it */
+        get: operations["getApiV1AdminStoresStoreId"];
         put?: never;
         post?: never;
         delete?: never;
@@ -81,7 +155,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Suspend a store (its pages answer 404; its custom domain is released) */
+        /** Suspend a store with a reason (its pages answer 404; its custom domain is released; the seller is told on WhatsApp) */
         post: operations["postApiV1AdminStoresStoreIdSuspend"];
         delete?: never;
         options?: never;
@@ -98,7 +172,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Lift a suspension */
+        /** Lift a suspension (the body with a note is optional); the seller is told on WhatsApp */
         post: operations["postApiV1AdminStoresStoreIdUnsuspend"];
         delete?: never;
         options?: never;
@@ -115,7 +189,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Set or clear the verified badge */
+        /**
+         * Set or clear the verified badge; the seller is told on WhatsApp
+         * @description The answer's audit row says whether the seller's message is queued, or not sent (notice not_sent, with why) when WhatsApp is not configured.
+         */
         post: operations["postApiV1AdminStoresStoreIdVerify"];
         delete?: never;
         options?: never;
@@ -541,6 +618,49 @@ export type components = {
             /** Format: int64 */
             visitors: number;
         };
+        AuditEntry: {
+            /** @enum {string} */
+            action: "sign_in" | "verify" | "unverify" | "suspend" | "unsuspend" | "set_plan" | "approve_product" | "block_product";
+            /** @description the admin's email (or number) when they acted */
+            actor: string;
+            /**
+             * Format: int64
+             * @description the admin's account; null once it is deleted
+             */
+            actor_id: number | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            id: number;
+            /**
+             * @description the WhatsApp message to the seller
+             * @enum {string}
+             */
+            notice: "none" | "queued" | "sent" | "failed" | "not_sent";
+            /** @description why a message failed or was not sent */
+            notice_detail: string;
+            /** @description what the action changed, in words */
+            outcome: string;
+            reason: string;
+            /**
+             * Format: int64
+             * @description the store acted on, or the product's store
+             */
+            store_id: number | null;
+            /** Format: int64 */
+            target_id: number;
+            /** @description the store's address or the product's title at the time */
+            target_label: string;
+            /** @enum {string} */
+            target_type: "account" | "store" | "product";
+        };
+        auditPage: {
+            entries: components["schemas"]["AuditEntry"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            total: number;
+        };
         Category: {
             /** Format: date-time */
             created_at: string;
@@ -596,11 +716,48 @@ export type components = {
             /** Format: int64 */
             Width: number;
         };
+        Login: {
+            email: string;
+            password: string;
+        };
+        MetricsCity: {
+            city: string;
+            /** Format: int64 */
+            gmv_paisa: number;
+            /** Format: int64 */
+            orders: number;
+            /** Format: int64 */
+            products: number;
+            /** Format: int64 */
+            stores: number;
+        };
+        MetricsDay: {
+            /** Format: date */
+            date: string;
+            /** Format: int64 */
+            gmv_paisa: number;
+            /** Format: int64 */
+            new_stores: number;
+            /** Format: int64 */
+            orders: number;
+        };
         moderateRequest: {
-            /** @description shown to the seller */
+            /** @description the reason, shown to the seller: 3 to 500 characters, required to block */
             note?: string;
-            /** @enum {string} */
+            /**
+             * @description blocked rejects the product; active approves it (and restores a blocked one)
+             * @enum {string}
+             */
             status: "blocked" | "active";
+        };
+        moderationPage: {
+            items: components["schemas"]["queuedProduct"][];
+            /** Format: int64 */
+            page: number;
+            /** @enum {string} */
+            queue: "pending" | "blocked";
+            /** Format: int64 */
+            total: number;
         };
         Order: {
             address: string;
@@ -684,6 +841,15 @@ export type components = {
         PlatformMetrics: {
             /** Format: int64 */
             blocked_products: number;
+            /** @description at most 20 cities, most GMV first */
+            by_city: components["schemas"]["MetricsCity"][];
+            /** @description oldest first, one entry a day (Asia/Karachi), today last */
+            by_day: components["schemas"]["MetricsDay"][];
+            /**
+             * Format: int64
+             * @description the period of by_day and by_city
+             */
+            days: number;
             /** Format: int64 */
             gmv_30d_paisa: number;
             /** Format: int64 */
@@ -739,6 +905,10 @@ export type components = {
             updated_at: string;
             variants: components["schemas"]["Variant"][];
         };
+        productAction: {
+            audit: components["schemas"]["AuditEntry"] | null;
+            product: components["schemas"]["Product"] | null;
+        };
         ProductInput: {
             /** Format: int64 */
             category_id?: number;
@@ -764,6 +934,10 @@ export type components = {
             products: components["schemas"]["Product"][];
             /** Format: int64 */
             total: number;
+        };
+        queuedProduct: {
+            product: components["schemas"]["Product"] | null;
+            store: components["schemas"]["storeStub"];
         };
         Revoked: {
             /** Format: int64 */
@@ -794,6 +968,15 @@ export type components = {
             /** @description the proven WhatsApp number, E.164 */
             phone: string;
             /** @description the session token, sent as Authorization: Bearer */
+            token: string;
+            user: components["schemas"]["User"] | null;
+        };
+        SignedIn: {
+            csrf_token: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: int64 */
+            session_id: number;
             token: string;
             user: components["schemas"]["User"] | null;
         };
@@ -854,6 +1037,21 @@ export type components = {
             verified: boolean;
             whatsapp_phone: string;
         };
+        storeOwner: {
+            display_name: string;
+            /** Format: int64 */
+            id: number;
+            /** @description the WhatsApp number the seller proved, E.164 */
+            phone: string | null;
+            role: string;
+        };
+        storeStub: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            slug: string;
+            verified: boolean;
+        };
         Subscription: {
             plan: string;
             /** Format: int64 */
@@ -875,8 +1073,12 @@ export type components = {
             subscription: components["schemas"]["Subscription"] | null;
         };
         suspendRequest: {
-            /** @description 3 to 500 characters; the seller is shown it */
+            /** @description 3 to 500 characters; the seller is shown it and told it on WhatsApp */
             reason: string;
+        };
+        unsuspendRequest: {
+            /** @description at most 500 characters; sent to the seller with the news */
+            reason?: string;
         };
         uploaded: {
             picture: components["schemas"]["Picture"];
@@ -902,6 +1104,8 @@ export type components = {
             phone: string;
         };
         verifyStoreRequest: {
+            /** @description at most 500 characters; sent to the seller with the news */
+            reason?: string;
             /** @description true sets the verified badge, false clears it */
             verified: boolean | null;
         };
@@ -914,9 +1118,161 @@ export type components = {
 };
 export type $defs = Record<string, never>;
 export interface operations {
-    getApiV1AdminMetrics: {
+    getApiV1AdminAudit: {
+        parameters: {
+            query?: {
+                action?: "sign_in" | "verify" | "unverify" | "suspend" | "unsuspend" | "set_plan" | "approve_product" | "block_product";
+                /** @description 1-based page of 50 (default 1) */
+                page?: number;
+                /** @description only actions on this store or its products */
+                store_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["auditPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1AdminLogin: {
         parameters: {
             query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Login"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedIn"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiV1AdminMetrics: {
+        parameters: {
+            query?: {
+                /** @description 1 to 90 (default 30): the period of by_day and by_city */
+                days?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -943,6 +1299,76 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiV1AdminProducts: {
+        parameters: {
+            query?: {
+                /** @description 1-based page of 50 (default 1) */
+                page?: number;
+                /** @description pending (default): products no admin has looked at since they last changed; blocked: products moderation blocked */
+                queue?: "pending" | "blocked";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["moderationPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -982,7 +1408,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Product"];
+                    "application/json": components["schemas"]["productAction"];
                 };
             };
             /** @description Bad Request */
@@ -1030,6 +1456,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Any other error, as problem+json */
             default: {
                 headers: {
@@ -1044,11 +1479,17 @@ export interface operations {
     getApiV1AdminStores: {
         parameters: {
             query?: {
+                /** @description the store's city, any case */
+                city?: string;
+                /** @description the older form of verified=false and status=suspended */
                 filter?: "unverified" | "suspended";
-                /** @description 1-based page of 100 (default 1) */
+                /** @description 1-based page of 50 (default 1) */
                 page?: number;
-                /** @description words of the slug or name */
+                plan?: "free" | "pro";
+                /** @description words of the slug or name (at most 100 characters) */
                 q?: string;
+                status?: "live" | "suspended";
+                verified?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -1063,7 +1504,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** Format: int64 */
+                        page: number;
                         stores: components["schemas"]["StoreJSON"][];
+                        /** Format: int64 */
+                        total: number;
                     };
                 };
             };
@@ -1078,6 +1523,83 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiV1AdminStoresStoreId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                store_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        audit: components["schemas"]["AuditEntry"][];
+                        /** Format: int64 */
+                        blocked_products: number;
+                        /** Format: int64 */
+                        gmv_30d_paisa: number;
+                        /** Format: int64 */
+                        orders_30d: number;
+                        owner: components["schemas"]["storeOwner"];
+                        store: components["schemas"]["StoreJSON"];
+                    };
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1117,7 +1639,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StoreJSON"];
+                    "application/json": {
+                        audit: components["schemas"]["AuditEntry"];
+                        store: components["schemas"]["StoreJSON"];
+                    };
                 };
             };
             /** @description Bad Request */
@@ -1215,7 +1740,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StoreJSON"];
+                    "application/json": {
+                        audit: components["schemas"]["AuditEntry"];
+                        store: components["schemas"]["StoreJSON"];
+                    };
                 };
             };
             /** @description Bad Request */
@@ -1263,6 +1791,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Any other error, as problem+json */
             default: {
                 headers: {
@@ -1283,7 +1820,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["unsuspendRequest"];
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -1291,7 +1832,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StoreJSON"];
+                    "application/json": {
+                        audit: components["schemas"]["AuditEntry"];
+                        store: components["schemas"]["StoreJSON"];
+                    };
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthorized */
@@ -1314,6 +1867,24 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1353,7 +1924,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["StoreJSON"];
+                    "application/json": {
+                        audit: components["schemas"]["AuditEntry"];
+                        store: components["schemas"]["StoreJSON"];
+                    };
                 };
             };
             /** @description Bad Request */
@@ -1394,6 +1968,15 @@ export interface operations {
             };
             /** @description Unsupported Media Type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
