@@ -149,7 +149,7 @@ func TestAdminRoutesNeedTheAdminRole(t *testing.T) {
 	require.Equal(t, "Fake listings reported", rows[3].Reason)
 	require.Equal(t, "ali-fabrics", rows[3].TargetLabel)
 	require.Equal(t, "already verified", rows[4].Outcome) // the seed verified Ali Fabrics
-	require.Equal(t, "none", rows[4].Notice)               // nothing changed: nobody is told
+	require.Equal(t, "none", rows[4].Notice)              // nothing changed: nobody is told
 }
 
 // Without WhatsApp configured the seller is not told, and the answer and the audit say so.
