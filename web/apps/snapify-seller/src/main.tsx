@@ -12,3 +12,10 @@ createRoot(document.getElementById("root")!).render(
     <App />
   </StrictMode>,
 );
+
+// The service worker (public/sw.js) keeps the shell and assets for opening offline.
+if ("serviceWorker" in navigator && import.meta.env.PROD) {
+  window.addEventListener("load", () => {
+    navigator.serviceWorker.register("/sw.js").catch((e: unknown) => console.warn("service worker not registered", e));
+  });
+}
