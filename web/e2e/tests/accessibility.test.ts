@@ -1,5 +1,5 @@
 // axe-core over every screen of the Psydge panel: sign-in, connect, trade, signals, score,
-// journal and settings, and the trade screen once more in Urdu (right to left). A serious or
+// journal, settings and AI, and the trade screen once more in Urdu (right to left). A serious or
 // critical violation fails the test; the message lists each one with its rule, help and nodes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -54,6 +54,7 @@ test("psydge: no serious or critical axe violation on any panel screen", { timeo
       ["score", "/app/score", () => page.getByRole("heading", { level: 1, name: "Discipline score" }).waitFor()],
       ["journal", "/app/journal", () => page.getByRole("heading", { level: 1, name: "Journal" }).waitFor()],
       ["settings", "/app/settings", () => page.getByRole("heading", { level: 1, name: "Discipline settings" }).waitFor()],
+      ["ai", "/app/ai", () => page.getByRole("heading", { level: 1, name: "AI assistant" }).waitFor()],
     ];
     for (const [name, path, ready] of screens) {
       await page.goto(`${server.origin}${path}`);
