@@ -251,8 +251,8 @@ func (m *Module) AdminSetPlan(ctx context.Context, a adminActor, id int64, plan,
 
 // productAction answers a moderation: the product as it now is and its audit row.
 type productAction struct {
-	Audit   *AuditEntry `json:"audit"`
-	Product *Product    `json:"product"`
+	Audit   AuditEntry `json:"audit"`
+	Product Product    `json:"product"`
 }
 
 // Moderate blocks a product (gone from pages and search; the seller cannot re-activate it and
@@ -296,12 +296,12 @@ func (m *Module) Moderate(ctx context.Context, a adminActor, productID int64, st
 	if err != nil {
 		return nil, err
 	}
-	return &productAction{Audit: e, Product: p}, nil
+	return &productAction{Audit: *e, Product: *p}, nil
 }
 
 // queuedProduct is a product in the moderation queue with the store that lists it.
 type queuedProduct struct {
-	Product *Product  `json:"product"`
+	Product Product   `json:"product"`
 	Store   storeStub `json:"store"`
 }
 
@@ -341,7 +341,7 @@ func (m *Module) ModerationQueue(ctx context.Context, queue string, page int) (*
 		if s := stores[list[i].StoreID]; s != nil {
 			st = storeStub{ID: s.ID, Name: s.Name, Slug: s.Slug, Verified: s.Verified}
 		}
-		out.Items = append(out.Items, queuedProduct{Product: &list[i], Store: st})
+		out.Items = append(out.Items, queuedProduct{Product: list[i], Store: st})
 	}
 	return out, nil
 }

@@ -906,8 +906,8 @@ export type components = {
             variants: components["schemas"]["Variant"][];
         };
         productAction: {
-            audit: components["schemas"]["AuditEntry"] | null;
-            product: components["schemas"]["Product"] | null;
+            audit: components["schemas"]["AuditEntry"];
+            product: components["schemas"]["Product"];
         };
         ProductInput: {
             /** Format: int64 */
@@ -936,7 +936,7 @@ export type components = {
             total: number;
         };
         queuedProduct: {
-            product: components["schemas"]["Product"] | null;
+            product: components["schemas"]["Product"];
             store: components["schemas"]["storeStub"];
         };
         Revoked: {
