@@ -75,7 +75,7 @@ async function jpeg(page: Page): Promise<Buffer> {
     grad.addColorStop(1, "#15803d");
     g.fillStyle = grad;
     g.fillRect(0, 0, 2400, 1800);
-    return c.toDataURL("image/jpeg", 0.9).split(",")[1];
+    return c.toDataURL("image/jpeg", 0.9).split(",")[1] ?? "";
   });
   return Buffer.from(b64, "base64");
 }
@@ -175,7 +175,8 @@ test("snapify seller: sign in with WhatsApp, add a product with a photo, ship th
     await page.getByText("Tracking number: TCS-778899").waitFor();
     assert.equal(await page.getByRole("button", { name: "Mark delivered" }).count(), 1);
 
-    for (const [link, heading] of [["Analytics", "Analytics"], ["Categories", "Categories"], ["Settings", "Store settings"]]) {
+    const screens: [string, string][] = [["Analytics", "Analytics"], ["Categories", "Categories"], ["Settings", "Store settings"]];
+    for (const [link, heading] of screens) {
       await page.getByRole("link", { name: link, exact: true }).click();
       await page.getByRole("heading", { name: heading }).waitFor();
       await audit(page, link.toLowerCase(), findings);
