@@ -58,7 +58,7 @@ export function StoreDetail({ id }: { id: number }) {
             ] as const).map(([k, v]) => (
               <div key={k} className="rounded-md border border-line bg-surface p-3">
                 <dt className="text-xs text-muted">{k}</dt>
-                <dd className="font-semibold">{v}</dd>
+                <dd className="font-semibold break-all">{v}</dd>
               </div>
             ))}
           </dl>
