@@ -23,8 +23,16 @@ func TestHostDispatch(t *testing.T) {
 	var rows []testkit.Scenario
 	for _, m := range config.Defaults {
 		for _, host := range append([]string{m.Name + ".localhost"}, m.Hosts...) {
+			want := "Alorig · " + m.Name
+			// Snapify's app. and admin. hosts serve the seller and admin apps at their root.
+			switch host {
+			case "app.snapify.pk":
+				want = "<title>Snapify · Seller</title>"
+			case "admin.snapify.pk":
+				want = "<title>Snapify · Admin</title>"
+			}
 			rows = append(rows, testkit.Scenario{Host: host, Path: "/", Status: http.StatusOK,
-				Contains: []string{"<!doctype html>", "Alorig · " + m.Name}})
+				Contains: []string{"<!doctype html>", want}})
 		}
 		// Every module documents its API on its own hosts (docs/platform.md, "API documents").
 		rows = append(rows,
