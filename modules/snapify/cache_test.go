@@ -28,7 +28,7 @@ func TestPageCacheETagAndInvalidation(t *testing.T) {
 	kv := env.Mounted("snapify").KV
 	fields, err := kv.HGetAll(context.Background(), "pages:ali-fabrics")
 	require.NoError(t, err)
-	require.Contains(t, fields, host+path+"?")
+	require.Contains(t, fields, "p2 "+host+path+"?")
 
 	res, _ = env.Do("GET", host, path, map[string]string{"If-None-Match": etag}, "")
 	require.Equal(t, http.StatusNotModified, res.StatusCode)

@@ -154,16 +154,20 @@ func (pc *pageCache) get(ctx context.Context, slug, field string) (cachedPage, b
 	return p, ok
 }
 
-// pageFormat begins every stored page. A value without it (written by an older build, which
-// kept the rendered page only) reads as a miss and is rendered and stored again.
+// pageFormat begins every stored page, and its hash field: "p2 " + the page's field. Builds
+// that stored the rendered page only used the bare field, so while old and new processes run
+// side by side (a rolling deploy) neither reads the other's values (an old process would send
+// this format's header lines and all three bodies as one page); one DEL still drops both.
 const pageFormat = "p2"
+
+func hashField(field string) string { return pageFormat + " " + field }
 
 // A stored page is seven lines (format, ETag, Content-Type, meta, gzip ETag, Brotli ETag, the
 // three body lengths) followed by the three bodies: rendered, gzip, Brotli.
 const pageHeadLines = 7
 
 func (pc *pageCache) getRedis(ctx context.Context, slug, field string) (cachedPage, bool) {
-	v, err := pc.kv.HGet(ctx, pagesKey(slug), field)
+	v, err := pc.kv.HGet(ctx, pagesKey(slug), hashField(field))
 	if err != nil {
 		return cachedPage{}, false
 	}
@@ -216,7 +220,7 @@ func encodePage(p cachedPage) []byte {
 func (pc *pageCache) put(ctx context.Context, slug, field string, p cachedPage, ttl time.Duration) error {
 	v := encodePage(p)
 	err := pc.kv.Pipelined(ctx, func(pp *cache.Pipe) {
-		pp.HSet(ctx, pagesKey(slug), field, v)
+		pp.HSet(ctx, pagesKey(slug), hashField(field), v)
 		pp.Expire(ctx, pagesKey(slug), ttl)
 	})
 	if err != nil {
