@@ -13,6 +13,7 @@ import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, rmSync, type WriteStream } from "node:fs";
 import http from "node:http";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -177,7 +178,9 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   for (const a of apps) if (!modules.includes(a)) throw new Error(`unknown module ${a}`);
   const tag = `e2e_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
   const clock = opts.clock ?? sessionClock();
-  const env = serverEnv(tag, apps, { ALORIG_CLOCK: clock, ...opts.env });
+  // Uploaded photos go to a directory of this run, removed on stop, not into the checkout.
+  const mediaDir = path.join(tmpdir(), `${tag}-media`);
+  const env = serverEnv(tag, apps, { ALORIG_CLOCK: clock, ALORIG_SNAPIFY_MEDIA_DIR: mediaDir, ...opts.env });
   const dbs = apps.map((a) => `${tag}_${a}`);
 
   mkdirSync(resultsDir, { recursive: true });
@@ -196,6 +199,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
       if (proc) await terminate(proc);
       await new Promise<void>((r) => log.end(r));
       if (!keep) rmSync(logPath, { force: true });
+      rmSync(mediaDir, { recursive: true, force: true });
       await dropDatabases(dbs);
       await dropRedis(tag, apps, env);
     })();
