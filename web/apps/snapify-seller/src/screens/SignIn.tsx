@@ -8,7 +8,7 @@ export function SignIn({ expired }: { expired?: boolean }) {
   const locale = useLocale((s) => s.locale);
   const [phone, setPhone] = useState("");
   const [code, setCode] = useState("");
-  const [sent, setSent] = useState<{ to: string; expires: number } | null>(null);
+  const [sent, setSent] = useState<{ expires: number; devCode?: string; why?: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
@@ -18,7 +18,7 @@ export function SignIn({ expired }: { expired?: boolean }) {
     setError(null);
     try {
       const res = await sendCode(phone, locale);
-      setSent({ to: res.whatsapp ?? phone, expires: res.expires_in });
+      setSent({ expires: res.expires_in, devCode: res.dev_code, why: res.whatsapp });
     } catch (err) {
       setError(err);
     } finally {
@@ -52,7 +52,16 @@ export function SignIn({ expired }: { expired?: boolean }) {
         </form>
       ) : (
         <form onSubmit={onVerify} className="flex flex-col gap-3" noValidate>
-          <p role="status" className="text-sm">A code was sent on WhatsApp to {sent.to}. It works for {Math.round(sent.expires / 60)} minutes.</p>
+          {sent.devCode ? (
+            // A development server without WhatsApp says why nothing was sent and hands the code
+            // back itself (production never does).
+            <p role="status" className="rounded-md bg-warn/15 p-3 text-sm">
+              Development server: no WhatsApp message was sent{sent.why ? ` (${sent.why})` : ""}. Your code is{" "}
+              <strong className="num" data-dev-code>{sent.devCode}</strong>.
+            </p>
+          ) : (
+            <p role="status" className="text-sm">A code was sent on WhatsApp to {phone}. It works for {Math.round(sent.expires / 60)} minutes.</p>
+          )}
           <Field label="Code" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} required
             value={code} onChange={(e) => setCode(e.target.value)} error={fieldError(error, "code")} />
           <Button type="submit" busy={busy}>Sign in</Button>
