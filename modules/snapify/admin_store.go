@@ -207,14 +207,13 @@ const metricsTZ = "Asia/Karachi"
 // metricsByDay is every day of the last days (today included), zeros where nothing happened.
 func metricsByDay(ctx context.Context, db bun.IDB, now time.Time, days int) ([]MetricsDay, error) {
 	out := []MetricsDay{}
-	err := db.NewRaw(`WITH d AS (
-		SELECT generate_series((? AT TIME ZONE ?)::date - (? - 1), (? AT TIME ZONE ?)::date, '1 day')::date AS day)
+	err := db.NewRaw(`WITH `+pktDays+`
 		SELECT to_char(d.day, 'YYYY-MM-DD') AS day,
 			(SELECT count(*) FROM stores s WHERE (s.created_at AT TIME ZONE ?)::date = d.day) AS new_stores,
 			count(o.id) AS orders, coalesce(sum(o.total_paisa), 0) AS gmv_paisa
 		FROM d LEFT JOIN orders o ON (o.created_at AT TIME ZONE ?)::date = d.day AND o.status NOT IN ('cancelled', 'returned')
 		GROUP BY d.day ORDER BY d.day`,
-		now, metricsTZ, days, now, metricsTZ, metricsTZ, metricsTZ).Scan(ctx, &out)
+		append(pktDaysArgs(now, days), metricsTZ, metricsTZ)...).Scan(ctx, &out)
 	if err != nil {
 		return nil, fmt.Errorf("snapify: metrics by day: %w", err)
 	}

@@ -213,7 +213,8 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-// Analytics summarises the last days days of a store (analytics_store.go reads it).
+// Analytics summarises the last days days of a store, today included, by day in Pakistan
+// time (analytics_store.go reads it).
 func (m *Module) Analytics(ctx context.Context, t storeScope, days int) (*AnalyticsSummary, error) {
-	return storeAnalytics(ctx, m.d.DB, t, days, m.d.Clock.Now().AddDate(0, 0, -days))
+	return storeAnalytics(ctx, m.d.DB, t, days, m.d.Clock.Now())
 }

@@ -146,7 +146,7 @@ type orderListParams struct {
 }
 
 type analyticsParams struct {
-	Days int `query:"days" doc:"1 to 90 (default 7)"`
+	Days int `query:"days" doc:"1 to 90 (default 7): the last days in Pakistan time, today included"`
 }
 
 type imageParams struct {

@@ -603,7 +603,29 @@ export type components = {
             count: number;
             name: string;
         };
+        AnalyticsDay: {
+            /**
+             * Format: double
+             * @description orders per visitor that day (0.05 is 5 %), 0 without visitors
+             */
+            conversion: number;
+            /** Format: date */
+            date: string;
+            /** Format: int64 */
+            orders: number;
+            /** Format: int64 */
+            revenue_paisa: number;
+            /** Format: int64 */
+            views: number;
+            /**
+             * Format: int64
+             * @description distinct visitors that day
+             */
+            visitors: number;
+        };
         AnalyticsSummary: {
+            /** @description oldest first, one entry a day (Asia/Karachi), today last; the totals above are their sums */
+            by_day: components["schemas"]["AnalyticsDay"][];
             cities: components["schemas"]["analyticsCount"][];
             /** Format: int64 */
             days: number;
@@ -2563,7 +2585,7 @@ export interface operations {
     getApiV1StoresStoreAnalytics: {
         parameters: {
             query?: {
-                /** @description 1 to 90 (default 7) */
+                /** @description 1 to 90 (default 7): the last days in Pakistan time, today included */
                 days?: number;
             };
             header?: never;
