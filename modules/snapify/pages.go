@@ -240,12 +240,11 @@ func servePage(c echo.Context, p cachedPage, status int) error {
 	}
 	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
 	res := c.Response()
-	res.WriteHeader(http.StatusOK)
 	if req.Method == http.MethodHead {
+		res.WriteHeader(http.StatusOK)
 		return nil
 	}
-	_, err := res.Write(body)
-	return err
+	return web.WriteWhole(res, req, http.StatusOK, body)
 }
 
 func etagMatches(header, etag string) bool {

@@ -53,6 +53,7 @@ func NewServer(h http.Handler) *http.Server {
 		WriteTimeout:      10 * time.Minute,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
+		ConnContext:       web.ConnContext, // web.WriteWhole sends a cached page in one packet
 	}
 }
 
