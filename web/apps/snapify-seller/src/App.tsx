@@ -3,6 +3,7 @@
 import { useEffect } from "react";
 import { Link, LocaleSelect, ProblemAlert, ThemeToggle, useRoute } from "@alorig/ui";
 import { useSession } from "./api";
+import { useT } from "./i18n";
 import { startQueue, useOnline } from "./offline";
 import { useNewOrders } from "./orders";
 import { useStores } from "./store";
@@ -20,12 +21,13 @@ import { useState } from "react";
 let queueStarted = false;
 
 export function App() {
+  const t = useT();
   const status = useSession((s) => s.status);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
     useSession.getState().load().catch(setError);
   }, []);
-  if (status === "loading") return error ? <main className="p-4"><ProblemAlert error={error} /></main> : <main className="p-4" role="status">Loading…</main>;
+  if (status === "loading") return error ? <main className="p-4"><ProblemAlert error={error} /></main> : <main className="p-4" role="status">{t("common.loading")}</main>;
   if (status === "signedOut") return <SignIn />;
   return (
     <>
@@ -38,6 +40,7 @@ export function App() {
 }
 
 function Shell() {
+  const t = useT();
   const { stores, current, load } = useStores();
   const [error, setError] = useState<unknown>(null);
   const online = useOnline((s) => s.online);
@@ -52,14 +55,14 @@ function Shell() {
     <div className="mx-auto flex min-h-dvh max-w-2xl flex-col">
       <header className="sticky top-0 z-[1] flex items-center gap-2 border-b border-line bg-surface px-3 py-2">
         <span className="flex-1 truncate font-bold">{current?.name ?? "Snapify"}</span>
-        {!online && <span role="status" className="rounded bg-warn/20 px-2 text-xs font-semibold text-warn">Offline</span>}
+        {!online && <span role="status" className="rounded bg-warn/20 px-2 text-xs font-semibold text-warn">{t("app.offline")}</span>}
         <LocaleSelect />
         <ThemeToggle />
       </header>
       <main className="flex flex-1 flex-col gap-3 p-3 pb-24">
         <QueuePanel />
         {error != null && <ProblemAlert error={error} />}
-        {stores === undefined && error == null && <p role="status">Loading…</p>}
+        {stores === undefined && error == null && <p role="status">{t("common.loading")}</p>}
         {stores?.length === 0 && <NewStore />}
         {current && <Screen />}
       </main>
@@ -84,18 +87,19 @@ function Screen() {
 }
 
 function Nav() {
+  const t = useT();
   useOrdersPoll();
   const fresh = useNewOrders((s) => (s.latest > s.seen ? s.latest - s.seen : 0));
-  const items: [string, string][] = [["/", "Products"], ["/orders", "Orders"], ["/analytics", "Analytics"], ["/categories", "Categories"], ["/settings", "Settings"]];
+  const items: [string, string][] = [["/", "nav.products"], ["/orders", "nav.orders"], ["/analytics", "nav.analytics"], ["/categories", "nav.categories"], ["/settings", "nav.settings"]];
   return (
-    <nav aria-label="Main" className="fixed inset-x-0 bottom-0 border-t border-line bg-surface">
+    <nav aria-label={t("nav.main")} className="fixed inset-x-0 bottom-0 border-t border-line bg-surface">
       <ul className="mx-auto flex max-w-2xl justify-around">
         {items.map(([to, label]) => (
           <li key={to}>
             <Link to={to} className="relative flex min-h-14 min-w-14 flex-col items-center justify-center px-1 text-xs font-semibold aria-[current=page]:text-accent">
-              {label}
+              {t(label)}
               {to === "/orders" && fresh > 0 && (
-                <span className="absolute end-0 top-1 rounded-full bg-bad px-1.5 text-[10px] text-white" aria-label={`${fresh} new`}>{fresh}</span>
+                <span className="absolute end-0 top-1 rounded-full bg-bad px-1.5 text-[10px] text-white" aria-label={t("nav.newOrders", { n: fresh })}><bdi>{fresh}</bdi></span>
               )}
             </Link>
           </li>

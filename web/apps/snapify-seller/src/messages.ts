@@ -53,7 +53,6 @@ export const sellerMessages: Partial<Catalog> = {
     "products.none": "No products yet. Add the first with a photo from your phone.",
     "products.inStock": "{n} in stock",
     "product.status.active": "active",
-    "product.status.draft": "draft",
     "product.status.blocked": "blocked",
 
     "form.add": "Add product",
@@ -168,9 +167,12 @@ export const sellerMessages: Partial<Catalog> = {
     "settings.save": "Save settings",
     "settings.signOut": "Sign out",
     "plan.title": "Plan",
+    "plan.free": "Free",
+    "plan.pro": "Pro",
+    "plan.active": "active",
     "plan.perMonth": "{price} a month",
     "plan.products": "{count} of {limit} products",
-    "plan.pro": "Pro: unlimited products, your own domain, city pages and no Snapify branding.",
+    "plan.proOffer": "Pro: unlimited products, your own domain, city pages and no Snapify branding.",
     "plan.upgrade": "Upgrade to Pro",
   },
   ur: {
@@ -221,7 +223,6 @@ export const sellerMessages: Partial<Catalog> = {
     "products.none": "ابھی کوئی پروڈکٹ نہیں۔ اپنے فون سے تصویر کے ساتھ پہلی شامل کریں۔",
     "products.inStock": "{n} اسٹاک میں",
     "product.status.active": "فعال",
-    "product.status.draft": "ڈرافٹ",
     "product.status.blocked": "بلاک",
 
     "form.add": "پروڈکٹ شامل کریں",
@@ -336,9 +337,12 @@ export const sellerMessages: Partial<Catalog> = {
     "settings.save": "سیٹنگز محفوظ کریں",
     "settings.signOut": "سائن آؤٹ",
     "plan.title": "پلان",
+    "plan.free": "فری",
+    "plan.pro": "Pro",
+    "plan.active": "فعال",
     "plan.perMonth": "{price} ماہانہ",
     "plan.products": "{limit} میں سے {count} پروڈکٹس",
-    "plan.pro": "Pro: لامحدود پروڈکٹس، اپنا ڈومین، شہر کے صفحات اور Snapify کی برانڈنگ کے بغیر۔",
+    "plan.proOffer": "Pro: لامحدود پروڈکٹس، اپنا ڈومین، شہر کے صفحات اور Snapify کی برانڈنگ کے بغیر۔",
     "plan.upgrade": "Pro پر اپ گریڈ کریں",
   },
 };

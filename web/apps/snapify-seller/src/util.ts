@@ -1,3 +1,5 @@
+import type { Locale } from "@alorig/ui";
+import { t } from "./i18n";
 import type { Picture } from "./types";
 
 /** The picture's smallest rendition at least minWidth wide, on the platform's /media path. */
@@ -21,10 +23,11 @@ export function waLink(phone: string, text: string): string {
   return `https://wa.me/${waDigits(phone)}?text=${encodeURIComponent(text)}`;
 }
 
-export function ago(iso: string, now = Date.now()): string {
+/** How long ago iso was, in the locale's words ("5 min ago"). */
+export function ago(iso: string, locale: Locale = "en", now = Date.now()): string {
   const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (s < 60) return `${s}s ago`;
-  if (s < 3600) return `${Math.round(s / 60)} min ago`;
-  if (s < 86400) return `${Math.round(s / 3600)} h ago`;
-  return `${Math.round(s / 86400)} d ago`;
+  if (s < 60) return t(locale, "ago.s", { n: s });
+  if (s < 3600) return t(locale, "ago.min", { n: Math.round(s / 60) });
+  if (s < 86400) return t(locale, "ago.h", { n: Math.round(s / 3600) });
+  return t(locale, "ago.d", { n: Math.round(s / 86400) });
 }

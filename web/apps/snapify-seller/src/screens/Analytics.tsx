@@ -32,11 +32,13 @@ function Bars({ title, rows }: { title: string; rows: { name: string; count: num
               </g>
             ))}
           </svg>
-          <table className="sr-only">
-            <caption>{title}</caption>
-            <thead><tr><th scope="col">{t("analytics.name")}</th><th scope="col">{t("analytics.count")}</th></tr></thead>
-            <tbody>{rows.map((r) => <tr key={r.name}><td>{r.name}</td><td><bdi>{r.count}</bdi></td></tr>)}</tbody>
-          </table>
+          <div className="sr-only">
+            <table>
+              <caption>{title}</caption>
+              <thead><tr><th scope="col">{t("analytics.name")}</th><th scope="col">{t("analytics.count")}</th></tr></thead>
+              <tbody>{rows.map((r) => <tr key={r.name}><td>{r.name}</td><td><bdi>{r.count}</bdi></td></tr>)}</tbody>
+            </table>
+          </div>
         </>
       )}
     </figure>
@@ -95,7 +97,10 @@ function PerDay({ days }: { days: Day[] }) {
       <DayChart title={t("analytics.viewsPerDay")} days={days} value={(d) => d.views} label={String} dateLabel={dateLabel} />
       <DayChart title={t("analytics.ordersPerDay")} days={days} value={(d) => d.orders} label={String} dateLabel={dateLabel} />
       <DayChart title={t("analytics.conversionPerDay")} days={days} value={(d) => d.conversion} label={pct} line dateLabel={dateLabel} />
-      <table className="sr-only">
+      {/* Hidden by a wrapper: a table grows to fit its cells whatever width sr-only gives it,
+          and would widen the page. */}
+      <div className="sr-only">
+      <table>
         <caption>{t("analytics.perDay")}</caption>
         <thead>
           <tr>
@@ -112,6 +117,7 @@ function PerDay({ days }: { days: Day[] }) {
           ))}
         </tbody>
       </table>
+      </div>
     </section>
   );
 }

@@ -1,12 +1,14 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { Button, Card, Field, ProblemAlert, fieldError } from "@alorig/ui";
 import { api } from "../api";
+import { useT } from "../i18n";
 import { readCached } from "../offline";
 import { storePath, useStores } from "../store";
 import type { Category, CategoryList } from "../types";
 import { Stale } from "./common";
 
 export function Categories() {
+  const t = useT();
   const store = useStores((s) => s.current)!;
   const [cats, setCats] = useState<Category[]>();
   const [stale, setStale] = useState(false);
@@ -45,20 +47,20 @@ export function Categories() {
     }
   }
   return (
-    <Card title="Categories">
+    <Card title={t("categories.title")}>
       <Stale stale={stale} />
       <ul className="mb-3 flex flex-col divide-y divide-line">
         {cats?.map((c) => (
           <li key={c.id} className="flex min-h-11 items-center gap-2">
-            <span className="flex-1">{c.name} <span className="text-sm text-muted">({c.product_count})</span></span>
-            <Button variant="ghost" onClick={() => void remove(c)} aria-label={`Delete category ${c.name}`}>Delete</Button>
+            <span className="flex-1">{c.name} <span className="text-sm text-muted">(<bdi>{c.product_count}</bdi>)</span></span>
+            <Button variant="ghost" onClick={() => void remove(c)} aria-label={t("categories.deleteNamed", { name: c.name })}>{t("categories.delete")}</Button>
           </li>
         ))}
-        {cats?.length === 0 && <li className="text-muted">No categories yet.</li>}
+        {cats?.length === 0 && <li className="text-muted">{t("categories.none")}</li>}
       </ul>
       <form onSubmit={add} className="flex items-end gap-2" noValidate>
-        <Field label="New category" value={name} onChange={(e) => setName(e.target.value)} className="flex-1" error={fieldError(error, "name")} />
-        <Button type="submit" busy={busy}>Add</Button>
+        <Field label={t("categories.new")} value={name} onChange={(e) => setName(e.target.value)} className="flex-1" error={fieldError(error, "name")} />
+        <Button type="submit" busy={busy}>{t("categories.add")}</Button>
       </form>
       {error != null && <ProblemAlert error={error} className="mt-2" />}
     </Card>

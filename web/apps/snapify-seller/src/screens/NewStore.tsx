@@ -1,11 +1,13 @@
 import { useState, type FormEvent } from "react";
 import { Button, Card, Field, ProblemAlert, fieldError } from "@alorig/ui";
 import { api } from "../api";
+import { useT } from "../i18n";
 import { useStores } from "../store";
 import type { Store } from "../types";
 
 /** A new seller opens a store: its name and its address on snapify.pk. */
 export function NewStore() {
+  const t = useT();
   const [name, setName] = useState("");
   const [slug, setSlug] = useState("");
   const [busy, setBusy] = useState(false);
@@ -25,12 +27,12 @@ export function NewStore() {
     }
   }
   return (
-    <Card title="Open your store">
+    <Card title={t("newStore.title")}>
       <form onSubmit={submit} className="flex flex-col gap-3" noValidate>
-        <Field label="Store name" value={name} onChange={(e) => setName(e.target.value)} required error={fieldError(error, "name")} />
-        <Field label="Store address" value={slug} onChange={(e) => setSlug(e.target.value.toLowerCase())} required
+        <Field label={t("newStore.name")} value={name} onChange={(e) => setName(e.target.value)} required error={fieldError(error, "name")} />
+        <Field label={t("newStore.slug")} value={slug} onChange={(e) => setSlug(e.target.value.toLowerCase())} required
           hint={`snapify.pk/${slug || "your-store"}`} error={fieldError(error, "slug")} />
-        <Button type="submit" busy={busy}>Open store</Button>
+        <Button type="submit" busy={busy}>{t("newStore.submit")}</Button>
         {error != null && <ProblemAlert error={error} />}
       </form>
     </Card>

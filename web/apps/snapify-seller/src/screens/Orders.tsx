@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
-import { Badge, Button, Card, Field, Link, ProblemAlert, formatMoney } from "@alorig/ui";
+import { Badge, Button, Card, Field, Link, ProblemAlert, formatMoney, useLocale } from "@alorig/ui";
 import { api } from "../api";
+import { fill, t as tr, useT } from "../i18n";
 import { readCached, sendOrQueue, useQueue } from "../offline";
 import { TRANSITIONS, useNewOrders } from "../orders";
 import { storePath, useStores } from "../store";
@@ -46,29 +47,31 @@ export function useOrdersPoll(filter = "") {
 }
 
 export function Orders() {
+  const t = useT();
+  const locale = useLocale((s) => s.locale);
   const [filter, setFilter] = useState("");
   const { page, stale, error } = useOrdersPoll(filter);
   const seen = useNewOrders((s) => s.seen);
   useEffect(() => () => useNewOrders.getState().markSeen(), []);
   return (
-    <Card title="Orders">
+    <Card title={t("orders.title")}>
       <Stale stale={stale} />
-      <label htmlFor="order-filter" className="text-sm font-medium">Show</label>
+      <label htmlFor="order-filter" className="text-sm font-medium">{t("orders.show")}</label>
       <select id="order-filter" value={filter} onChange={(e) => setFilter(e.target.value)} className="mb-3 ms-2 min-h-10 rounded-md border border-line bg-surface px-2">
-        {STATUSES.map((s) => <option key={s} value={s}>{s || "all orders"}</option>)}
+        {STATUSES.map((s) => <option key={s} value={s}>{s ? t(`status.${s}`) : t("orders.all")}</option>)}
       </select>
       {error != null && <ProblemAlert error={error} />}
-      {page === undefined && error == null && <p role="status">Loading…</p>}
-      {page && page.orders.length === 0 && <p className="text-muted">No orders yet. Share your store link on WhatsApp to get the first.</p>}
-      <ul className="flex flex-col divide-y divide-line" aria-label="Orders">
+      {page === undefined && error == null && <p role="status">{t("common.loading")}</p>}
+      {page && page.orders.length === 0 && <p className="text-muted">{t("orders.none")}</p>}
+      <ul className="flex flex-col divide-y divide-line" aria-label={t("orders.title")}>
         {page?.orders.map((o) => (
           <li key={o.id}>
             <Link to={`/orders/${o.id}`} className="flex min-h-14 items-center gap-2 py-2">
               <span className="min-w-0 flex-1">
-                <span className="block font-medium">{o.number} · {o.buyer_name}{o.id > seen && <span className="ms-2"><Badge tone="good">new</Badge></span>}</span>
-                <span className="text-sm text-muted">{o.city} · {formatMoney(o.total_paisa, "PKR")} · {ago(o.created_at)}</span>
+                <span className="block font-medium">{o.number} · {o.buyer_name}{o.id > seen && <span className="ms-2"><Badge tone="good">{t("orders.new")}</Badge></span>}</span>
+                <span className="text-sm text-muted">{o.city} · <bdi>{formatMoney(o.total_paisa, "PKR")}</bdi> · {ago(o.created_at, locale)}</span>
               </span>
-              <Badge tone={tone(o.status)}>{o.status}</Badge>
+              <Badge tone={tone(o.status)}>{t(`status.${o.status}`)}</Badge>
             </Link>
           </li>
         ))}
@@ -78,6 +81,8 @@ export function Orders() {
 }
 
 export function OrderDetail({ id }: { id: number }) {
+  const t = useT();
+  const locale = useLocale((s) => s.locale);
   const store = useStores((s) => s.current)!;
   const [ans, setAns] = useState<OrderAnswer>();
   const [stale, setStale] = useState(false);
@@ -112,38 +117,40 @@ export function OrderDetail({ id }: { id: number }) {
     }
   }
 
-  if (!o) return <Card title="Order">{error != null ? <ProblemAlert error={error} /> : <p role="status">Loading…</p>}</Card>;
+  if (!o) return <Card title={t("order.title")}>{error != null ? <ProblemAlert error={error} /> : <p role="status">{t("common.loading")}</p>}</Card>;
   const next = stale ? (TRANSITIONS[o.status] ?? []) : ans.next;
-  const msg = `Assalam o Alaikum ${o.buyer_name}! About your order ${o.number} from ${store.name}: it is ${o.status}.` +
-    (o.tracking_number ? ` Tracking number: ${o.tracking_number}.` : "");
+  // The buyer reads the message in the store's language, whatever the seller's screen shows.
+  const buyerLang = store.lang === "ur" ? "ur" : "en";
+  const msg = tr(buyerLang, "order.waMessage", { name: o.buyer_name, number: o.number, store: store.name, status: tr(buyerLang, `status.${o.status}`) }) +
+    (o.tracking_number ? tr(buyerLang, "order.waTracking", { tracking: o.tracking_number }) : "");
   return (
-    <Card title={`Order ${o.number}`}>
+    <Card title={t("order.titleNumbered", { number: o.number })}>
       <Stale stale={stale} />
-      <p className="mb-2"><Badge tone={tone(o.status)}>{o.status}</Badge> <span className="text-sm text-muted">{ago(o.created_at)}</span></p>
+      <p className="mb-2"><Badge tone={tone(o.status)}>{t(`status.${o.status}`)}</Badge> <span className="text-sm text-muted">{ago(o.created_at, locale)}</span></p>
       <dl className="mb-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
-        <dt className="text-muted">Buyer</dt><dd>{o.buyer_name}, {o.buyer_phone}</dd>
-        <dt className="text-muted">Address</dt><dd>{o.address}, {o.city}</dd>
-        <dt className="text-muted">Payment</dt><dd>{o.payment}</dd>
-        {o.notes && <><dt className="text-muted">Notes</dt><dd>{o.notes}</dd></>}
+        <dt className="text-muted">{t("order.buyer")}</dt><dd>{o.buyer_name}, <bdi>{o.buyer_phone}</bdi></dd>
+        <dt className="text-muted">{t("order.address")}</dt><dd>{o.address}, {o.city}</dd>
+        <dt className="text-muted">{t("order.payment")}</dt><dd>{o.payment}</dd>
+        {o.notes && <><dt className="text-muted">{t("order.notes")}</dt><dd>{o.notes}</dd></>}
       </dl>
       <ul className="mb-3 text-sm">
-        {o.lines.map((l, i) => <li key={i}>{l.quantity} × {l.title}{l.options && ` (${l.options})`} — {formatMoney(l.total_paisa, "PKR")}</li>)}
-        <li className="mt-1 font-semibold">Total {formatMoney(o.total_paisa, "PKR")} (delivery {formatMoney(o.delivery_fee_paisa, "PKR")})</li>
+        {o.lines.map((l, i) => <li key={i}><bdi>{l.quantity}</bdi> × {l.title}{l.options && ` (${l.options})`} — <bdi>{formatMoney(l.total_paisa, "PKR")}</bdi></li>)}
+        <li className="mt-1 font-semibold">{fill(t("order.total"), { total: <bdi>{formatMoney(o.total_paisa, "PKR")}</bdi>, fee: <bdi>{formatMoney(o.delivery_fee_paisa, "PKR")}</bdi> })}</li>
       </ul>
       <a href={waLink(o.buyer_phone, msg)} target="_blank" rel="noopener noreferrer"
-        className="mb-3 inline-flex min-h-11 items-center rounded-md bg-good px-4 font-semibold text-white">Message buyer on WhatsApp</a>
-      {o.tracking_number && <p className="mb-2 text-sm">Tracking number: <strong>{o.tracking_number}</strong></p>}
+        className="mb-3 inline-flex min-h-11 items-center rounded-md bg-good px-4 font-semibold text-white">{t("order.whatsapp")}</a>
+      {o.tracking_number && <p className="mb-2 text-sm">{t("order.trackingIs")} <strong><bdi>{o.tracking_number}</bdi></strong></p>}
       {next.includes("shipped") && (
-        <Field label="Tracking number" value={tracking} onChange={(e) => setTracking(e.target.value)} hint="sent with the shipped status" className="mb-2" />
+        <Field label={t("order.tracking")} value={tracking} onChange={(e) => setTracking(e.target.value)} hint={t("order.trackingHint")} className="mb-2" />
       )}
-      {queued && <p role="status" className="mb-2 text-sm text-warn">Offline: “{queued}” is queued and will be sent when the network returns.</p>}
-      <div className="flex flex-wrap gap-2" role="group" aria-label="Change status">
+      {queued && <p role="status" className="mb-2 text-sm text-warn">{t("order.queued", { status: t(`status.${queued}`) })}</p>}
+      <div className="flex flex-wrap gap-2" role="group" aria-label={t("order.changeStatus")}>
         {next.map((n) => (
           <Button key={n} variant={n === "cancelled" || n === "returned" ? "danger" : "primary"} busy={busy === n} onClick={() => void move(n as OrderStatus)}>
-            Mark {n}
+            {t("order.mark", { status: t(`status.${n}`) })}
           </Button>
         ))}
-        {next.length === 0 && <p className="text-sm text-muted">This order is {o.status}: no further change.</p>}
+        {next.length === 0 && <p className="text-sm text-muted">{t("order.final", { status: t(`status.${o.status}`) })}</p>}
       </div>
       {error != null && <ProblemAlert error={error} className="mt-2" />}
     </Card>

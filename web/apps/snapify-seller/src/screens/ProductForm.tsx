@@ -5,6 +5,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { ApiError, Button, Card, Field, ProblemAlert, fieldError, formatMoney, navigate, parseMoney } from "@alorig/ui";
 import { api } from "../api";
+import { fill, useT } from "../i18n";
 import { readCached, sendOrQueue } from "../offline";
 import { storePath, useStores } from "../store";
 import type { Category, CategoryList, Picture, Product, ProductInput, Variant } from "../types";
@@ -24,6 +25,7 @@ function parseVariants(text: string): Variant[] {
 }
 
 export function ProductForm({ id }: { id?: number }) {
+  const t = useT();
   const store = useStores((s) => s.current)!;
   const [product, setProduct] = useState<Product>();
   const [cats, setCats] = useState<Category[]>([]);
@@ -76,7 +78,7 @@ export function ProductForm({ id }: { id?: number }) {
     setError(null);
     const paisa = parseMoney(price, "PKR");
     if (paisa === undefined) {
-      setError(new ApiError(422, { detail: "the request has invalid fields", errors: [{ field: "price_paisa", reason: "type the price in rupees, e.g. 2500" }] }));
+      setError(new ApiError(422, { detail: "the request has invalid fields", errors: [{ field: "price_paisa", reason: t("form.priceInvalid") }] }));
       return;
     }
     const body: ProductInput = { title: title.trim(), price_paisa: paisa, description, variants: parseVariants(variants), images };
@@ -101,60 +103,60 @@ export function ProductForm({ id }: { id?: number }) {
 
   const capped = error instanceof ApiError && error.code === "PRODUCT_LIMIT";
   return (
-    <Card title={id === undefined ? "Add product" : `Edit ${product?.title ?? "product"}`}>
+    <Card title={id === undefined ? t("form.add") : t("form.edit", { title: product?.title ?? t("form.product") })}>
       <form onSubmit={submit} className="flex flex-col gap-3" noValidate>
         <div className="flex flex-col gap-2">
-          <span className="text-sm font-medium" id="photos-label">Photos</span>
+          <span className="text-sm font-medium" id="photos-label">{t("form.photos")}</span>
           <ul className="flex flex-wrap gap-2" aria-labelledby="photos-label">
             {images.map((p, i) => (
               <li key={p.hash} className="relative">
-                <img src={pictureURL(p, 160)} alt={`Photo ${i + 1}`} width={80} height={80} className="size-20 rounded object-cover" />
-                <button type="button" className="absolute -end-1 -top-1 rounded-full bg-bad px-1.5 text-xs text-white" aria-label={`Remove photo ${i + 1}`}
+                <img src={pictureURL(p, 160)} alt={t("form.photo", { n: i + 1 })} width={80} height={80} className="size-20 rounded object-cover" />
+                <button type="button" className="absolute -end-1 -top-1 rounded-full bg-bad px-1.5 text-xs text-white" aria-label={t("form.removePhoto", { n: i + 1 })}
                   onClick={() => setImages((xs) => xs.filter((x) => x.hash !== p.hash))}>×</button>
               </li>
             ))}
           </ul>
           <label className="inline-flex min-h-10 w-fit cursor-pointer items-center rounded-md border border-line bg-raised px-4 text-sm font-semibold">
-            Take or choose a photo
+            {t("form.takePhoto")}
             <input type="file" accept="image/*" capture="environment" className="sr-only" onChange={(e) => { void onPhoto(e.target.files); e.target.value = ""; }} />
           </label>
           {progress !== null && (
             <div role="status" className="flex items-center gap-2 text-sm">
-              <progress max={1} value={progress} aria-label="Photo upload" /> Uploading {Math.round(progress * 100)}%
+              <progress max={1} value={progress} aria-label={t("form.upload")} /> {fill(t("form.uploading"), { pct: <bdi>{Math.round(progress * 100)}%</bdi> })}
             </div>
           )}
           {photoError != null && <ProblemAlert error={photoError} />}
         </div>
-        <Field label="Title" value={title} onChange={(e) => setTitle(e.target.value)} required error={fieldError(error, "title")} />
-        <Field label="Price (Rs)" inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} required
-          hint={parseMoney(price, "PKR") !== undefined ? formatMoney(parseMoney(price, "PKR")!, "PKR") : "in rupees"} error={fieldError(error, "price_paisa")} />
-        <Field label="Stock" inputMode="numeric" value={stock} onChange={(e) => setStock(e.target.value)} hint="leave empty when you do not count stock" error={fieldError(error, "stock")} />
+        <Field label={t("form.title")} value={title} onChange={(e) => setTitle(e.target.value)} required error={fieldError(error, "title")} />
+        <Field label={t("form.price")} inputMode="decimal" value={price} onChange={(e) => setPrice(e.target.value)} required
+          hint={parseMoney(price, "PKR") !== undefined ? formatMoney(parseMoney(price, "PKR")!, "PKR") : t("form.priceHint")} error={fieldError(error, "price_paisa")} />
+        <Field label={t("form.stock")} inputMode="numeric" value={stock} onChange={(e) => setStock(e.target.value)} hint={t("form.stockHint")} error={fieldError(error, "stock")} />
         <div className="flex flex-col gap-1">
-          <label htmlFor="category" className="text-sm font-medium">Category</label>
+          <label htmlFor="category" className="text-sm font-medium">{t("form.category")}</label>
           <select id="category" value={category} onChange={(e) => setCategory(e.target.value)} className="min-h-10 rounded-md border border-line bg-surface px-3">
-            <option value="">No category</option>
+            <option value="">{t("form.noCategory")}</option>
             {cats.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
           </select>
           {fieldError(error, "category_id") && <p className="text-xs text-bad">{fieldError(error, "category_id")}</p>}
         </div>
         <div className="flex flex-col gap-1">
-          <label htmlFor="variants" className="text-sm font-medium">Variants</label>
+          <label htmlFor="variants" className="text-sm font-medium">{t("form.variants")}</label>
           <textarea id="variants" rows={2} value={variants} onChange={(e) => setVariants(e.target.value)} aria-describedby="variants-hint"
             className="rounded-md border border-line bg-surface px-3 py-2" />
-          <p id="variants-hint" className="text-xs text-muted">One per line, e.g. Size: S, M, L</p>
+          <p id="variants-hint" className="text-xs text-muted">{t("form.variantsHint")}</p>
           {fieldError(error, "variants") && <p className="text-xs text-bad">{fieldError(error, "variants")}</p>}
         </div>
         <div className="flex flex-col gap-1">
-          <label htmlFor="description" className="text-sm font-medium">Description</label>
+          <label htmlFor="description" className="text-sm font-medium">{t("form.description")}</label>
           <textarea id="description" rows={3} value={description} onChange={(e) => setDescription(e.target.value)} className="rounded-md border border-line bg-surface px-3 py-2" />
         </div>
         {capped && (
           <div role="alert" className="rounded border border-warn bg-warn/10 p-2 text-sm">
-            <strong>The Free plan holds {String(error.body.limit ?? 15)} products.</strong> {error.detail}. Remove a product you no longer sell, or see the plan in <a className="underline" href="/settings">Settings</a>.
+            <strong>{fill(t("form.capTitle"), { n: <bdi>{String(error.body.limit ?? 15)}</bdi> })}</strong> {error.detail}. {t("form.capBody")} <a className="underline" href="/settings">{t("nav.settings")}</a>.
           </div>
         )}
         {error != null && !capped && <ProblemAlert error={error} />}
-        <Button type="submit" busy={busy}>{id === undefined ? "Save product" : "Save changes"}</Button>
+        <Button type="submit" busy={busy}>{id === undefined ? t("form.save") : t("form.saveChanges")}</Button>
       </form>
     </Card>
   );

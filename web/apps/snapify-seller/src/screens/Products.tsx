@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 import { Badge, Card, Link, ProblemAlert, formatMoney } from "@alorig/ui";
 import { api } from "../api";
+import { fill, useT } from "../i18n";
 import { readCached, useQueue } from "../offline";
 import { storePath, useStores } from "../store";
 import type { Product, ProductPage, SubscriptionAnswer } from "../types";
@@ -10,6 +11,7 @@ import { pictureURL } from "../util";
 import { Stale } from "./common";
 
 export function Products() {
+  const t = useT();
   const store = useStores((s) => s.current);
   const sent = useQueue((s) => s.sent);
   const [products, setProducts] = useState<Product[]>();
@@ -51,20 +53,20 @@ export function Products() {
   const full = sub?.product_limit != null && sub.product_count >= sub.product_limit;
 
   return (
-    <Card title="Products" actions={<Link to="/products/new" className="rounded-md bg-accent px-3 py-2 text-sm font-semibold text-accent-fg">Add product</Link>}>
+    <Card title={t("products.title")} actions={<Link to="/products/new" className="rounded-md bg-accent px-3 py-2 text-sm font-semibold text-accent-fg">{t("products.add")}</Link>}>
       <Stale stale={stale} />
       {sub?.product_limit != null && (
         <p className={`mb-2 text-sm ${full ? "text-warn" : "text-muted"}`} role={full ? "status" : undefined}>
-          {sub.product_count} of {sub.product_limit} products on the Free plan.
-          {full && <> The store is full: adding another needs Pro, or remove one first. <Link to="/settings" className="underline">Plan</Link></>}
+          {fill(t("products.count"), { count: <bdi>{sub.product_count}</bdi>, limit: <bdi>{sub.product_limit}</bdi> })}
+          {full && <>{t("products.full")}<Link to="/settings" className="underline">{t("products.plan")}</Link></>}
         </p>
       )}
-      <label htmlFor="product-search" className="sr-only">Search products</label>
-      <input id="product-search" type="search" placeholder="Search products" value={q} onChange={(e) => setQ(e.target.value)}
+      <label htmlFor="product-search" className="sr-only">{t("products.search")}</label>
+      <input id="product-search" type="search" placeholder={t("products.search")} value={q} onChange={(e) => setQ(e.target.value)}
         className="mb-3 min-h-10 w-full rounded-md border border-line bg-surface px-3" />
       {error != null && <ProblemAlert error={error} />}
-      {products === undefined && error == null && <p role="status">Loading…</p>}
-      {products && shown.length === 0 && <p className="text-muted">{products.length ? "No product matches." : "No products yet. Add the first with a photo from your phone."}</p>}
+      {products === undefined && error == null && <p role="status">{t("common.loading")}</p>}
+      {products && shown.length === 0 && <p className="text-muted">{products.length ? t("products.noMatch") : t("products.none")}</p>}
       <ul className="flex flex-col divide-y divide-line">
         {shown.map((p) => (
           <li key={p.id}>
@@ -73,9 +75,9 @@ export function Products() {
                 : <span className="size-12 rounded bg-raised" aria-hidden="true" />}
               <span className="min-w-0 flex-1">
                 <span className="block truncate font-medium">{p.title}</span>
-                <span className="text-sm text-muted">{formatMoney(p.price_paisa, "PKR")}{p.stock != null && ` · ${p.stock} in stock`}</span>
+                <span className="text-sm text-muted"><bdi>{formatMoney(p.price_paisa, "PKR")}</bdi>{p.stock != null && <> · {fill(t("products.inStock"), { n: <bdi>{p.stock}</bdi> })}</>}</span>
               </span>
-              {p.status !== "active" && <Badge tone={p.status === "blocked" ? "bad" : "neutral"}>{p.status}</Badge>}
+              {p.status !== "active" && <Badge tone={p.status === "blocked" ? "bad" : "neutral"}>{t(`product.status.${p.status}`)}</Badge>}
             </Link>
           </li>
         ))}

@@ -4,6 +4,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { Badge, Button, Card, Field, ProblemAlert, fieldError, formatMoney } from "@alorig/ui";
 import { api, useSession } from "../api";
+import { fill, useT } from "../i18n";
 import { readCached } from "../offline";
 import { storePath, useStores } from "../store";
 import type { Store, StoreInput, SubscriptionAnswer } from "../types";
@@ -11,6 +12,7 @@ import type { Store, StoreInput, SubscriptionAnswer } from "../types";
 const THEMES = ["bazaar", "minimal", "boutique", "mehndi", "tech", "kids", "organic"] as const;
 
 export function Settings() {
+  const t = useT();
   const store = useStores((s) => s.current)!;
   const [name, setName] = useState(store.name);
   const [city, setCity] = useState(store.city);
@@ -32,7 +34,7 @@ export function Settings() {
       if (domain.trim() !== (store.custom_domain ?? "")) body.custom_domain = domain.trim();
       const s = await api.patch<Store>(`${storePath()}/settings`, body);
       useStores.getState().set(s);
-      setSaved("Settings saved.");
+      setSaved(t("settings.saved"));
     } catch (err) {
       setError(err);
     } finally {
@@ -47,7 +49,7 @@ export function Settings() {
     try {
       const s = await api.post<Store>(`${storePath()}/domain/verify`);
       useStores.getState().set(s);
-      setSaved(s.domain_status === "verified" ? "Domain verified." : "The DNS record was not found yet.");
+      setSaved(s.domain_status === "verified" ? t("settings.verified") : t("settings.notYet"));
     } catch (err) {
       setError(err);
     } finally {
@@ -57,63 +59,64 @@ export function Settings() {
 
   return (
     <div className="flex flex-col gap-4">
-      <Card title="Store settings">
+      <Card title={t("settings.title")}>
         <form onSubmit={save} className="flex flex-col gap-3" noValidate>
-          <Field label="Store name" value={name} onChange={(e) => setName(e.target.value)} error={fieldError(error, "name")} />
-          <Field label="City" value={city} onChange={(e) => setCity(e.target.value)} error={fieldError(error, "city")} />
+          <Field label={t("settings.name")} value={name} onChange={(e) => setName(e.target.value)} error={fieldError(error, "name")} />
+          <Field label={t("settings.city")} value={city} onChange={(e) => setCity(e.target.value)} error={fieldError(error, "city")} />
           <div className="flex flex-col gap-1">
-            <label htmlFor="about" className="text-sm font-medium">About</label>
+            <label htmlFor="about" className="text-sm font-medium">{t("settings.about")}</label>
             <textarea id="about" rows={3} value={about} onChange={(e) => setAbout(e.target.value)} className="rounded-md border border-line bg-surface px-3 py-2" />
           </div>
           <fieldset className="flex flex-col gap-2">
-            <legend className="text-sm font-medium">Template</legend>
+            <legend className="text-sm font-medium">{t("settings.template")}</legend>
             <div className="flex flex-wrap gap-2">
-              {THEMES.map((t) => (
-                <label key={t} className={`inline-flex min-h-10 items-center gap-1 rounded-md border px-3 text-sm ${theme === t ? "border-accent" : "border-line"}`}>
-                  <input type="radio" name="theme" value={t} checked={theme === t} onChange={() => setTheme(t)} /> {t}
+              {THEMES.map((th) => (
+                <label key={th} className={`inline-flex min-h-10 items-center gap-1 rounded-md border px-3 text-sm ${theme === th ? "border-accent" : "border-line"}`}>
+                  <input type="radio" name="theme" value={th} checked={theme === th} onChange={() => setTheme(th)} /> {th}
                 </label>
               ))}
             </div>
-            <iframe key={theme} title={`Preview of the ${theme} template`} src={`/preview/${encodeURIComponent(store.slug)}?theme=${theme}`}
+            <iframe key={theme} title={t("settings.preview", { theme })} src={`/preview/${encodeURIComponent(store.slug)}?theme=${theme}`}
               className="h-96 w-full rounded border border-line bg-white" loading="lazy" sandbox="allow-same-origin" />
           </fieldset>
           <div className="flex flex-col gap-1">
-            <label htmlFor="lang" className="text-sm font-medium">Store language</label>
+            <label htmlFor="lang" className="text-sm font-medium">{t("settings.lang")}</label>
             <select id="lang" value={lang} onChange={(e) => setLang(e.target.value)} className="min-h-10 rounded-md border border-line bg-surface px-2">
               <option value="en">English</option><option value="ur">اردو (Urdu)</option>
             </select>
           </div>
-          <Field label="Custom domain (Pro)" value={domain} onChange={(e) => setDomain(e.target.value)} placeholder="shop.example.pk"
-            hint="Your own address for the store; Pro stores only." error={fieldError(error, "custom_domain")} />
+          <Field label={t("settings.domain")} value={domain} onChange={(e) => setDomain(e.target.value)} placeholder="shop.example.pk"
+            hint={t("settings.domainHint")} error={fieldError(error, "custom_domain")} />
           {store.custom_domain && (
             <div className="rounded border border-line p-2 text-sm">
-              <p>Domain {store.custom_domain}: <Badge tone={store.domain_status === "verified" ? "good" : "warn"}>{store.domain_status ?? "pending"}</Badge></p>
+              <p>{fill(t("settings.domainIs"), { domain: <bdi>{store.custom_domain}</bdi> })} <Badge tone={store.domain_status === "verified" ? "good" : "warn"}>{store.domain_status === "verified" ? t("settings.domainVerified") : t("settings.domainPending")}</Badge></p>
               {store.domain_verification && store.domain_status !== "verified" && (
                 <>
-                  <p className="mt-1">At your domain's DNS provider add this record, then press Verify:</p>
-                  <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-2 break-all font-mono text-xs">
-                    <dt>Type</dt><dd>{store.domain_verification.type}</dd>
-                    <dt>Name</dt><dd>{store.domain_verification.name}</dd>
-                    <dt>Value</dt><dd>{store.domain_verification.value}</dd>
+                  <p className="mt-1">{t("settings.dnsAdd")}</p>
+                  <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-2 break-all font-mono text-xs" dir="ltr">
+                    <dt>{t("settings.dnsType")}</dt><dd>{store.domain_verification.type}</dd>
+                    <dt>{t("settings.dnsName")}</dt><dd>{store.domain_verification.name}</dd>
+                    <dt>{t("settings.dnsValue")}</dt><dd>{store.domain_verification.value}</dd>
                   </dl>
-                  <p className="mt-1">and point the domain's CNAME (or A record) at snapify.pk.</p>
+                  <p className="mt-1">{t("settings.dnsCname")}</p>
                 </>
               )}
-              <Button variant="secondary" className="mt-2" busy={busy === "verify"} onClick={() => void verifyDomain()}>Verify domain</Button>
+              <Button variant="secondary" className="mt-2" busy={busy === "verify"} onClick={() => void verifyDomain()}>{t("settings.verify")}</Button>
             </div>
           )}
           {saved && <p role="status" className="text-sm text-good">{saved}</p>}
           {error != null && <ProblemAlert error={error} />}
-          <Button type="submit" busy={busy === "save"}>Save settings</Button>
+          <Button type="submit" busy={busy === "save"}>{t("settings.save")}</Button>
         </form>
       </Card>
       <Plan />
-      <Button variant="ghost" onClick={() => void useSession.getState().signOut()}>Sign out</Button>
+      <Button variant="ghost" onClick={() => void useSession.getState().signOut()}>{t("settings.signOut")}</Button>
     </div>
   );
 }
 
 function Plan() {
+  const t = useT();
   const store = useStores((s) => s.current)!;
   const [sub, setSub] = useState<SubscriptionAnswer>();
   const [error, setError] = useState<unknown>(null);
@@ -134,17 +137,17 @@ function Plan() {
   }
   const s = sub?.subscription;
   return (
-    <Card title="Plan">
+    <Card title={t("plan.title")}>
       {s && (
         <p className="mb-2 text-sm">
-          <strong className="capitalize">{s.plan}</strong> ({s.status}){s.price_paisa > 0 && ` · ${formatMoney(s.price_paisa, "PKR")} a month`}
-          {sub.product_limit != null && ` · ${sub.product_count} of ${sub.product_limit} products`}
+          <strong>{s.plan === "free" || s.plan === "pro" ? t(`plan.${s.plan}`) : s.plan}</strong> ({s.status === "active" ? t("plan.active") : s.status}){s.price_paisa > 0 && <> · {fill(t("plan.perMonth"), { price: <bdi>{formatMoney(s.price_paisa, "PKR")}</bdi> })}</>}
+          {sub.product_limit != null && <> · {fill(t("plan.products"), { count: <bdi>{sub.product_count}</bdi>, limit: <bdi>{sub.product_limit}</bdi> })}</>}
         </p>
       )}
       {s?.plan !== "pro" && (
         <>
-          <p className="mb-2 text-sm text-muted">Pro: unlimited products, your own domain, city pages and no Snapify branding.</p>
-          <Button busy={busy} onClick={() => void upgrade()}>Upgrade to Pro</Button>
+          <p className="mb-2 text-sm text-muted">{t("plan.proOffer")}</p>
+          <Button busy={busy} onClick={() => void upgrade()}>{t("plan.upgrade")}</Button>
         </>
       )}
       {error != null && <ProblemAlert error={error} className="mt-2" />}

@@ -2,8 +2,10 @@
 import { useState, type FormEvent } from "react";
 import { Button, Field, ProblemAlert, fieldError, useLocale } from "@alorig/ui";
 import { useSession } from "../api";
+import { fill, useT } from "../i18n";
 
 export function SignIn({ expired }: { expired?: boolean }) {
+  const t = useT();
   const { sendCode, verify } = useSession();
   const locale = useLocale((s) => s.locale);
   const [phone, setPhone] = useState("");
@@ -41,14 +43,14 @@ export function SignIn({ expired }: { expired?: boolean }) {
 
   return (
     <main className="mx-auto flex min-h-dvh max-w-sm flex-col justify-center gap-4 p-4">
-      <h1 className="text-2xl font-bold">Snapify · Seller</h1>
-      {expired && <p role="status" className="text-sm text-warn">Your session ended. Sign in again; nothing you typed is lost.</p>}
+      <h1 className="text-2xl font-bold">{t("app.title")}</h1>
+      {expired && <p role="status" className="text-sm text-warn">{t("signin.expired")}</p>}
       {!sent ? (
         <form onSubmit={onSend} className="flex flex-col gap-3" noValidate>
-          <Field label="WhatsApp number" name="phone" type="tel" inputMode="tel" autoComplete="tel" required
-            value={phone} onChange={(e) => setPhone(e.target.value)} hint="e.g. 0300 1234567. We send a sign-in code on WhatsApp."
+          <Field label={t("signin.phone")} name="phone" type="tel" inputMode="tel" autoComplete="tel" required
+            value={phone} onChange={(e) => setPhone(e.target.value)} hint={t("signin.phoneHint")}
             error={fieldError(error, "phone")} />
-          <Button type="submit" busy={busy}>Send code on WhatsApp</Button>
+          <Button type="submit" busy={busy}>{t("signin.send")}</Button>
         </form>
       ) : (
         <form onSubmit={onVerify} className="flex flex-col gap-3" noValidate>
@@ -56,16 +58,15 @@ export function SignIn({ expired }: { expired?: boolean }) {
             // A development server without WhatsApp says why nothing was sent and hands the code
             // back itself (production never does).
             <p role="status" className="rounded-md bg-warn/15 p-3 text-sm">
-              Development server: no WhatsApp message was sent{sent.why ? ` (${sent.why})` : ""}. Your code is{" "}
-              <strong className="num" data-dev-code>{sent.devCode}</strong>.
+              {fill(t("signin.dev"), { why: sent.why ? ` (${sent.why})` : "", code: <strong className="num" data-dev-code><bdi>{sent.devCode}</bdi></strong> })}
             </p>
           ) : (
-            <p role="status" className="text-sm">A code was sent on WhatsApp to {phone}. It works for {Math.round(sent.expires / 60)} minutes.</p>
+            <p role="status" className="text-sm">{fill(t("signin.sent"), { phone: <bdi>{phone}</bdi>, minutes: <bdi>{Math.round(sent.expires / 60)}</bdi> })}</p>
           )}
-          <Field label="Code" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} required
+          <Field label={t("signin.code")} name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={6} required
             value={code} onChange={(e) => setCode(e.target.value)} error={fieldError(error, "code")} />
-          <Button type="submit" busy={busy}>Sign in</Button>
-          <Button variant="ghost" onClick={() => { setSent(null); setCode(""); }}>Use another number</Button>
+          <Button type="submit" busy={busy}>{t("signin.submit")}</Button>
+          <Button variant="ghost" onClick={() => { setSent(null); setCode(""); }}>{t("signin.other")}</Button>
         </form>
       )}
       {error != null && <ProblemAlert error={error} />}
