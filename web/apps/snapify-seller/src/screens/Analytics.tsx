@@ -84,7 +84,7 @@ function DayChart({ title, days, value, label, line, dateLabel }: {
   );
 }
 
-function PerDay({ days }: { days: Day[] }) {
+export function PerDay({ days }: { days: Day[] }) {
   const t = useT();
   const locale = useLocale((s) => s.locale);
   // Latin digits in both languages, as the figures elsewhere in the app.
