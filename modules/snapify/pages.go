@@ -39,8 +39,8 @@ type rendered struct {
 }
 
 func splitPath(p string) []string {
-	var out []string
-	for _, s := range strings.Split(p, "/") {
+	out := make([]string, 0, strings.Count(p, "/")+1)
+	for s := range strings.SplitSeq(p, "/") {
 		if s != "" {
 			out = append(out, s)
 		}
@@ -98,6 +98,9 @@ func isHubSlug(s string) bool {
 // cacheField names a page inside its store's cache hash: host (canonical links differ per
 // host), path and the only query parameter pages take.
 func cacheField(c echo.Context) (string, bool) {
+	if c.Request().URL.RawQuery == "" { // most hits: nothing to parse
+		return web.CanonicalHost(c.Request().Host) + c.Request().URL.Path + "?", true
+	}
 	q := c.Request().URL.Query()
 	for k := range q {
 		if k != "page" {
