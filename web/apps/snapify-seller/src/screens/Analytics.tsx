@@ -57,7 +57,8 @@ function DayChart({ title, days, value, label, line, dateLabel }: {
   const t = useT();
   const n = days.length;
   const values = days.map(value);
-  const max = Math.max(...values, line ? 0.0001 : 1);
+  const top = Math.max(0, ...values);
+  const max = top || 1; // the scale; an empty series lies on the axis
   const step = W / Math.max(1, n);
   const y = (v: number) => TOP + (H - TOP - BOTTOM) * (1 - v / max);
   const ticks = n <= 7 ? days.map((_, i) => i) : [0, Math.floor((n - 1) / 2), n - 1];
@@ -65,7 +66,7 @@ function DayChart({ title, days, value, label, line, dateLabel }: {
     <figure className="mb-3">
       <figcaption className="text-xs font-semibold">{title}</figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} className="w-full" aria-hidden="true" focusable="false" direction="ltr">
-        <text x={0} y={10} fontSize={10} className="fill-muted">{t("analytics.max", { n: label(max === 0.0001 ? 0 : max) })}</text>
+        <text x={0} y={10} fontSize={10} className="fill-muted">{t("analytics.max", { n: label(top) })}</text>
         <line x1={0} x2={W} y1={H - BOTTOM} y2={H - BOTTOM} className="stroke-line" />
         {line ? (
           <polyline fill="none" strokeWidth={2} className="stroke-accent"

@@ -57,8 +57,8 @@ export function SignIn({ expired }: { expired?: boolean }) {
           {sent.devCode ? (
             // A development server without WhatsApp says why nothing was sent and hands the code
             // back itself (production never does).
-            <p role="status" className="rounded-md bg-warn/15 p-3 text-sm">
-              {fill(t("signin.dev"), { why: sent.why ? ` (${sent.why})` : "", code: <strong className="num" data-dev-code><bdi>{sent.devCode}</bdi></strong> })}
+            <p role="status" className="rounded-md bg-warn/15 p-3 text-sm [overflow-wrap:anywhere]">
+              {fill(t("signin.dev"), { why: sent.why ? <> (<bdi>{sent.why}</bdi>)</> : "", code: <strong className="num" data-dev-code><bdi>{sent.devCode}</bdi></strong> })}
             </p>
           ) : (
             <p role="status" className="text-sm">{fill(t("signin.sent"), { phone: <bdi>{phone}</bdi>, minutes: <bdi>{Math.round(sent.expires / 60)}</bdi> })}</p>
