@@ -302,11 +302,11 @@ func (m *Module) Moderate(ctx context.Context, a adminActor, productID int64, st
 // queuedProduct is a product in the moderation queue with the store that lists it.
 type queuedProduct struct {
 	Product Product   `json:"product"`
-	Store   storeStub `json:"store"`
+	Store   storeRef `json:"store"`
 }
 
-// storeStub names a store in another resource's answer.
-type storeStub struct {
+// storeRef names a store in another resource's answer.
+type storeRef struct {
 	ID       int64  `json:"id"`
 	Name     string `json:"name"`
 	Slug     string `json:"slug"`
@@ -337,9 +337,9 @@ func (m *Module) ModerationQueue(ctx context.Context, queue string, page int) (*
 	}
 	out := &moderationPage{Items: make([]queuedProduct, 0, len(list)), Page: page, Queue: queue, Total: total}
 	for i := range list {
-		st := storeStub{ID: list[i].StoreID}
+		st := storeRef{ID: list[i].StoreID}
 		if s := stores[list[i].StoreID]; s != nil {
-			st = storeStub{ID: s.ID, Name: s.Name, Slug: s.Slug, Verified: s.Verified}
+			st = storeRef{ID: s.ID, Name: s.Name, Slug: s.Slug, Verified: s.Verified}
 		}
 		out.Items = append(out.Items, queuedProduct{Product: list[i], Store: st})
 	}

@@ -959,7 +959,7 @@ export type components = {
         };
         queuedProduct: {
             product: components["schemas"]["Product"];
-            store: components["schemas"]["storeStub"];
+            store: components["schemas"]["storeRef"];
         };
         Revoked: {
             /** Format: int64 */
@@ -1067,7 +1067,7 @@ export type components = {
             phone: string | null;
             role: string;
         };
-        storeStub: {
+        storeRef: {
             /** Format: int64 */
             id: number;
             name: string;
