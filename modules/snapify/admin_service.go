@@ -301,7 +301,7 @@ func (m *Module) Moderate(ctx context.Context, a adminActor, productID int64, st
 
 // queuedProduct is a product in the moderation queue with the store that lists it.
 type queuedProduct struct {
-	Product Product   `json:"product"`
+	Product Product  `json:"product"`
 	Store   storeRef `json:"store"`
 }
 
