@@ -147,9 +147,11 @@ func (c *chat) send(in bot.Input) []bot.Reply {
 	return out
 }
 
-func text(t string) bot.Input           { return bot.Input{Kind: bot.KindText, Text: t} }
-func tap(id string) bot.Input           { return bot.Input{Kind: bot.KindChoice, Choice: id} }
-func photo(id, caption string) bot.Input { return bot.Input{Kind: bot.KindImage, MediaID: id, Text: caption} }
+func text(t string) bot.Input { return bot.Input{Kind: bot.KindText, Text: t} }
+func tap(id string) bot.Input { return bot.Input{Kind: bot.KindChoice, Choice: id} }
+func photo(id, caption string) bot.Input {
+	return bot.Input{Kind: bot.KindImage, MediaID: id, Text: caption}
+}
 
 // checkLimits holds every reply to Meta's limits.
 func checkLimits(t *testing.T, r bot.Reply) {
