@@ -169,6 +169,7 @@ type SnapifyConfig struct {
 	WhatsAppPhoneNumberID string
 	WhatsAppAPIBase       string
 	WhatsAppAppSecret     string
+	WhatsAppVerifyToken   string // GET /webhooks/whatsapp answers Meta's check only with it
 	CloudinaryCloud       string
 	S3Endpoint            string
 	S3Region              string
@@ -280,6 +281,7 @@ func Load(getenv Getenv) (*Config, error) {
 			WhatsAppPhoneNumberID: str("ALORIG_SNAPIFY_WHATSAPP_PHONE_NUMBER_ID", ""),
 			WhatsAppAPIBase:       str("ALORIG_SNAPIFY_WHATSAPP_API_BASE", "https://graph.facebook.com"),
 			WhatsAppAppSecret:     str("ALORIG_SNAPIFY_WHATSAPP_APP_SECRET", ""),
+			WhatsAppVerifyToken:   str("ALORIG_SNAPIFY_WHATSAPP_VERIFY_TOKEN", ""),
 			CloudinaryCloud:       str("ALORIG_SNAPIFY_CLOUDINARY_CLOUD", ""),
 			S3Endpoint:            str("ALORIG_SNAPIFY_S3_ENDPOINT", ""),
 			S3Region:              str("ALORIG_SNAPIFY_S3_REGION", ""),
