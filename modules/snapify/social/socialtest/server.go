@@ -334,7 +334,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		param("the request body is not a form: " + err.Error()).write(w, trace)
+		param("the request body is not a form: "+err.Error()).write(w, trace)
 		return
 	}
 	node, edge := parts[1], ""
