@@ -22,7 +22,6 @@ import (
 // per request (or guards a cached one with a lock).
 type Timetable struct {
 	school SchoolID
-	name   string
 	week   Week
 
 	sectionIdx map[SectionID]int32
@@ -68,7 +67,6 @@ type entry struct {
 func New(s School, existing []Placement) (*Timetable, error) {
 	t := &Timetable{
 		school:     s.ID,
-		name:       s.Name,
 		week:       s.Week,
 		sectionIdx: make(map[SectionID]int32, len(s.Sections)),
 		teacherIdx: make(map[TeacherID]int32, len(s.Teachers)),
