@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that building, running and testing alorig need, when missing.
 #
-# usage: scripts/dev/ensure-packages.sh [build|services|all|browser|npm]   (default: all)
+# usage: scripts/dev/ensure-packages.sh [build|services|all|browser|npm|pdf]   (default: all)
 #
 #   build     gcc, libc6-dev, pkg-config, libswe-dev (cgo Swiss Ephemeris), swe-basic-data
 #             (ephemeris files), ca-certificates (Go module downloads)
@@ -9,6 +9,8 @@
 #             redis-server unless ALORIG_REDIS_URL is set
 #   browser   chromium, the browser the front-end tests drive
 #   npm       npm, only to bootstrap the pinned Node.js of scripts/dev/node.sh
+#   pdf       poppler-utils (pdftoppm, pdftotext) and libharfbuzz-bin (hb-shape), which the
+#             report-card tests of modules/asms/reportcard run; they call this when missing
 #
 # Runs apt-get update once, and only when something is missing, so a machine that has
 # everything pays for one dpkg-query.
@@ -18,14 +20,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 group=${1:-all}
 case $group in
-build | services | all | browser | npm) ;;
-*) die "unknown package group '$group'; use build, services, all, browser or npm" ;;
+build | services | all | browser | npm | pdf) ;;
+*) die "unknown package group '$group'; use build, services, all, browser, npm or pdf" ;;
 esac
 
 wanted=()
 case $group in
 browser) wanted+=(chromium) ;;
 npm) wanted+=(npm) ;;
+pdf) wanted+=(poppler-utils libharfbuzz-bin) ;;
 esac
 if [ "$group" = build ] || [ "$group" = all ]; then
 	wanted+=(gcc libc6-dev pkg-config libswe-dev swe-basic-data ca-certificates)
@@ -54,6 +57,8 @@ if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>
 		redis-server) command -v redis-server >/dev/null 2>&1 || missing+=(redis-server) ;;
 		chromium) command -v chromium >/dev/null 2>&1 || missing+=(chromium) ;;
 		npm) command -v npm >/dev/null 2>&1 || missing+=(npm) ;;
+		poppler-utils) command -v pdftoppm >/dev/null 2>&1 || missing+=("poppler (pdftoppm, pdftotext)") ;;
+		libharfbuzz-bin) command -v hb-shape >/dev/null 2>&1 || missing+=("HarfBuzz tools (hb-shape)") ;;
 		esac
 	done
 	if [ ${#missing[@]} -gt 0 ]; then
