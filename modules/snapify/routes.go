@@ -75,6 +75,8 @@ func (m *Module) Web(e *echo.Echo) {
 	admin.GET("/metrics", m.adminMetrics, adminMetricsOp)
 	admin.GET("/audit", m.adminAudit, adminAuditOp)
 
+	m.waRoutes(api, e) // GET and POST /webhooks/whatsapp (wa_webhook.go)
+
 	api.Mount(e, "/api") // /api/openapi.json (where it always was) and the viewer at /api/docs
 
 	// Uploaded pictures, when they are kept on local disk (S3 serves its own).

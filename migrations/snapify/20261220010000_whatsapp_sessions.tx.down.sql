@@ -1,0 +1,1 @@
+DROP TABLE whatsapp_outbox, whatsapp_messages, whatsapp_deliveries;
