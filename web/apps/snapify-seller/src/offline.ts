@@ -2,10 +2,14 @@
 // so the app opens offline with the last data, and a product created or an order status changed
 // while offline waits in a visible queue that is sent when the network returns. Each queued
 // request carries its Idempotency-Key from the first attempt on, so a request whose answer was
-// lost is answered by the server from its first run and never applied twice.
+// lost is answered by the server from its first run and never applied twice. A new product's
+// photos taken without a network are kept in IndexedDB and uploaded before it (queue.ts).
 import { create } from "zustand";
-import { ApiError, NetworkError } from "@alorig/ui";
+import { NetworkError } from "@alorig/ui";
 import { api } from "./api";
+import { idbBlobs } from "./blobs";
+import { createQueue, type KV, type QueuedKind } from "./queue";
+import { uploadPhoto } from "./upload";
 
 const DATA_PREFIX = "snapify.seller.data:";
 const QUEUE_KEY = "snapify.seller.queue";
@@ -35,86 +39,28 @@ export function newKey(): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 }
 
-export type QueuedKind = "product" | "status";
+export type { Progress, Queued, QueuedKind, QueuedPhoto } from "./queue";
 
-export interface Queued {
-  /** The Idempotency-Key, fixed at the first attempt. */
-  key: string;
-  kind: QueuedKind;
-  store: string;
-  path: string;
-  body: unknown;
-  /** What the seller reads in the queue ("Clay pot", "SN-1001 → shipped"). */
-  label: string;
-  queuedAt: number;
-  /** The server's refusal, when it refused (kept until the seller discards it). */
-  error?: { status: number; code: string; detail: string };
-}
-
-interface QueueState {
-  items: Queued[];
-  sending: boolean;
-  /** Bumped after a queued request went through, so screens re-read. */
-  sent: number;
-  add(q: Queued): void;
-  discard(key: string): void;
-  flush(): Promise<void>;
-}
-
-function load(): Queued[] {
-  try {
-    return JSON.parse(localStorage.getItem(QUEUE_KEY) ?? "[]") as Queued[];
-  } catch {
-    return [];
-  }
-}
-
-function save(items: Queued[]) {
-  try {
-    localStorage.setItem(QUEUE_KEY, JSON.stringify(items));
-  } catch {
-    // Kept in memory only.
-  }
-}
-
-export const useQueue = create<QueueState>((set, get) => ({
-  items: load(),
-  sending: false,
-  sent: 0,
-  add(q) {
-    const items = [...get().items.filter((i) => i.key !== q.key), q];
-    save(items);
-    set({ items });
-  },
-  discard(key) {
-    const items = get().items.filter((i) => i.key !== key);
-    save(items);
-    set({ items });
-  },
-  async flush() {
-    if (get().sending) return;
-    set({ sending: true });
+/** localStorage, or nothing when the browser closes it (the queue then lives in memory). */
+const kv: KV = {
+  getItem: (k) => {
     try {
-      for (const item of get().items) {
-        if (item.error) continue;
-        try {
-          await send(item.path, item.body, item.key);
-          get().discard(item.key);
-          set((s) => ({ sent: s.sent + 1 }));
-        } catch (e) {
-          if (e instanceof NetworkError) return; // still offline: try again later
-          if (e instanceof ApiError && e.code === "IDEMPOTENCY_IN_PROGRESS") return;
-          const err = e instanceof ApiError ? { status: e.status, code: e.code, detail: e.detail } : { status: 0, code: "ERROR", detail: String(e) };
-          const items = get().items.map((i) => (i.key === item.key ? { ...i, error: err } : i));
-          save(items);
-          set({ items });
-        }
-      }
-    } finally {
-      set({ sending: false });
+      return localStorage.getItem(k);
+    } catch {
+      return null;
     }
   },
-}));
+  setItem: (k, v) => localStorage.setItem(k, v),
+};
+
+const photos = idbBlobs();
+
+export const useQueue = createQueue({ kv, kvKey: QUEUE_KEY, blobs: photos, send, upload: uploadPhoto });
+
+/** A queued photo kept on the phone, for its thumbnail. */
+export function keptPhoto(id: string): Promise<Blob | undefined> {
+  return photos.get(id);
+}
 
 function send<T>(path: string, body: unknown, key: string): Promise<T> {
   return api.post<T>(path, body, { headers: { "Idempotency-Key": key } });
@@ -136,9 +82,21 @@ export async function sendOrQueue<T>(kind: QueuedKind, store: string, path: stri
   }
 }
 
+/**
+ * Queues a new product with photos taken while the upload could not be made: the resized
+ * photos go to IndexedDB, the product to the queue with a fresh Idempotency-Key, and the queue
+ * is sent at once when the network is there (the photos are uploaded with progress, then the
+ * product is created with them). Fails, queuing nothing, when the phone cannot keep the photos.
+ */
+export async function queueProduct(store: string, path: string, body: unknown, label: string, photos: Blob[]): Promise<void> {
+  await useQueue.getState().addWithPhotos({ key: newKey(), kind: "product", store, path, body, label, queuedAt: Date.now() }, photos);
+  void useQueue.getState().flush();
+}
+
 /** Sends the queue when the network returns, now and every 15 s while items wait. */
 export function startQueue() {
   const flush = () => void useQueue.getState().flush();
+  useQueue.getState().sweep().catch((e: unknown) => console.warn("offline photos not swept", e));
   window.addEventListener("online", flush);
   setInterval(() => {
     if (useQueue.getState().items.some((i) => !i.error)) flush();

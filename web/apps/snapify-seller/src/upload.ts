@@ -52,3 +52,23 @@ export function uploadPhoto(store: string, blob: Blob, onProgress: (f: number) =
     xhr.send(form);
   });
 }
+
+/**
+ * Uploads a resized photo. When the network fails and keep is true (a new product, which the
+ * offline queue can create later), the photo is answered back to be kept with the product
+ * instead of the failure; any other failure is thrown.
+ */
+export async function uploadOrKeep(store: string, blob: Blob, onProgress: (f: number) => void, keep: boolean): Promise<{ picture: Uploaded["picture"] } | { kept: Blob }> {
+  try {
+    return { picture: (await uploadPhoto(store, blob, onProgress)).picture };
+  } catch (e) {
+    if (keep && e instanceof NetworkError) return { kept: blob };
+    throw e;
+  }
+}
+
+/** A size as a seller reads it: "850 KB", "1.4 MB". */
+export function sizeText(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}

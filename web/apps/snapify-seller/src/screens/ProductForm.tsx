@@ -6,11 +6,12 @@ import { useEffect, useState, type FormEvent } from "react";
 import { ApiError, Button, Card, Field, ProblemAlert, fieldError, formatMoney, navigate, parseMoney } from "@alorig/ui";
 import { api } from "../api";
 import { fill, useT } from "../i18n";
-import { readCached, sendOrQueue } from "../offline";
+import { queueProduct, readCached, sendOrQueue } from "../offline";
 import { storePath, useStores } from "../store";
 import type { Category, CategoryList, Picture, Product, ProductInput, Variant } from "../types";
-import { resizePhoto, uploadPhoto } from "../upload";
+import { resizePhoto, uploadOrKeep } from "../upload";
 import { pictureURL } from "../util";
+import { PendingPhotoItems, PendingPhotosNote, usePendingPhotos } from "./OfflinePhotos";
 
 function variantsText(vs: Variant[]): string {
   return vs.map((v) => `${v.label}: ${v.options.join(", ")}`).join("\n");
@@ -40,6 +41,7 @@ export function ProductForm({ id }: { id?: number }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [photoError, setPhotoError] = useState<unknown>(null);
+  const pending = usePendingPhotos();
 
   useEffect(() => {
     void readCached(`categories:${store.slug}`, () => api.get<CategoryList>(`${storePath()}/categories`)).then((r) => setCats(r.data.categories), setError);
@@ -63,8 +65,10 @@ export function ProductForm({ id }: { id?: number }) {
       for (const f of Array.from(files)) {
         setProgress(0);
         const blob = await resizePhoto(f);
-        const up = await uploadPhoto(store.slug, blob, setProgress);
-        setImages((xs) => [...xs, up.picture]);
+        // A new product keeps a photo the network failed to take; the offline queue uploads it.
+        const up = await uploadOrKeep(store.slug, blob, setProgress, id === undefined);
+        if ("kept" in up) pending.keep(up.kept);
+        else setImages((xs) => [...xs, up.picture]);
       }
     } catch (e) {
       setPhotoError(e);
@@ -86,7 +90,10 @@ export function ProductForm({ id }: { id?: number }) {
     if (category) body.category_id = Number(category);
     setBusy(true);
     try {
-      if (id === undefined) {
+      if (id === undefined && pending.photos.length > 0) {
+        await queueProduct(store.slug, `${storePath()}/products`, body, body.title ?? "", pending.photos.map((p) => p.blob));
+        navigate("/products");
+      } else if (id === undefined) {
         const made = await sendOrQueue<Product>("product", store.slug, `${storePath()}/products`, body, body.title ?? "");
         navigate(made ? `/products/${made.id}` : "/products");
       } else {
@@ -115,7 +122,9 @@ export function ProductForm({ id }: { id?: number }) {
                   onClick={() => setImages((xs) => xs.filter((x) => x.hash !== p.hash))}>×</button>
               </li>
             ))}
+            <PendingPhotoItems photos={pending.photos} before={images.length} onRemove={pending.remove} />
           </ul>
+          <PendingPhotosNote count={pending.photos.length} />
           <label className="inline-flex min-h-10 w-fit cursor-pointer items-center rounded-md border border-line bg-raised px-4 text-sm font-semibold">
             {t("form.takePhoto")}
             <input type="file" accept="image/*" capture="environment" className="sr-only" onChange={(e) => { void onPhoto(e.target.files); e.target.value = ""; }} />

@@ -1,6 +1,7 @@
 import { useQueue, useOnline } from "../offline";
 import { Button } from "@alorig/ui";
 import { fill, useT } from "../i18n";
+import { QueuedPhotos } from "./OfflinePhotos";
 
 /** Says when a screen shows the data kept from the last time the server answered. */
 export function Stale({ stale }: { stale: boolean }) {
@@ -23,6 +24,8 @@ export function QueuePanel() {
         {items.map((i) => (
           <li key={i.key} className="flex flex-wrap items-center gap-2">
             <span className="flex-1">{i.kind === "product" ? t("queue.product") : t("queue.status")}{i.label}</span>
+            <QueuedPhotos item={i} />
+            {i.retry && !i.error && <span className="w-full text-muted">{t("queue.retry", { detail: i.retry.detail, code: i.retry.code })}</span>}
             {i.error && <span role="alert" className="w-full text-bad">{t("queue.refused", { detail: i.error.detail, code: i.error.code })}</span>}
             {i.error && <Button variant="ghost" onClick={() => discard(i.key)}>{t("queue.discard")}</Button>}
           </li>
