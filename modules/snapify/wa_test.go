@@ -422,6 +422,15 @@ func TestWhatsAppSellerCommands(t *testing.T) {
 		Address: "House 12, Street 4, Model Town", City: "Lahore", Items: []snapify.OrderItem{{ProductSlug: "chikankari-lawn-kurti-off-white", Quantity: 2}}})
 	require.NoError(t, err)
 	drainJobs(t, h.env)
+	// The seller wrote within 24 hours, so the order notice is free text, not the template.
+	var notice *whatsapptest.Message
+	for _, msg := range h.replies(ali) {
+		if strings.HasPrefix(msg.Text, "New order "+o.Number) {
+			notice = &msg
+		}
+	}
+	require.NotNil(t, notice, texts(h.replies(ali)))
+	require.Equal(t, "text", notice.Type)
 
 	got = h.say(ali, "orders")
 	require.Equal(t, "list", got[0].InteractiveType)
