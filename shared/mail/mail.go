@@ -1,6 +1,8 @@
-// Package mail sends the platform's email (password resets) through an SMTP server named by
-// ALORIG_SMTP_URL. Without one, development writes each message to the log, marked as not
-// sent, and production refuses: a flow that depends on mail answers 503 rather than pretending.
+// Package mail sends the platform's email (password resets, Snapify's payment receipts) through
+// SendGrid's v3 API when ALORIG_SENDGRID_API_KEY is set (sendgrid.go), else through an SMTP
+// server named by ALORIG_SMTP_URL. Without either, development writes each message to the log,
+// marked as not sent, and production refuses: a flow that depends on mail answers 503 rather
+// than pretending.
 package mail
 
 import (
@@ -14,6 +16,7 @@ import (
 	"mime"
 	"mime/quotedprintable"
 	"net"
+	"net/http"
 	"net/mail"
 	"net/smtp"
 	"net/url"
@@ -21,8 +24,9 @@ import (
 	"time"
 )
 
-// ErrNotConfigured is Ready's and Send's answer in production when ALORIG_SMTP_URL is empty.
-var ErrNotConfigured = errors.New("mail is not configured: set ALORIG_SMTP_URL")
+// ErrNotConfigured is Ready's and Send's answer in production when neither SendGrid nor SMTP is
+// configured.
+var ErrNotConfigured = errors.New("mail is not configured: set ALORIG_SENDGRID_API_KEY or ALORIG_SMTP_URL")
 
 // Message is one plain-text email.
 type Message struct {
@@ -39,6 +43,10 @@ type Config struct {
 	Log        *slog.Logger
 	Timeout    time.Duration // the whole conversation; default 30 s
 	TLS        *tls.Config   // nil: the system roots, ServerName from the URL (tests set roots)
+	// SendGridKey, when set, sends through SendGrid's v3 API at SendGridURL ("" is
+	// SendGridBaseURL) instead of SMTP.
+	SendGridKey string
+	SendGridURL string
 }
 
 // Mailer sends messages. It holds no connection: each Send is one SMTP conversation, which is
@@ -50,6 +58,7 @@ type Mailer struct {
 	host string
 	user *url.Userinfo
 	tls  bool // implicit TLS (smtps)
+	sg   *SendGrid
 }
 
 // New checks the configuration. An empty URL is valid: see Ready.
@@ -65,6 +74,10 @@ func New(cfg Config) (*Mailer, error) {
 		return nil, fmt.Errorf("mail: sender %q: %w", cfg.From, err)
 	}
 	m := &Mailer{cfg: cfg, from: from}
+	if cfg.SendGridKey != "" {
+		m.sg = NewSendGrid(cfg.SendGridKey, cfg.SendGridURL, &http.Client{Timeout: cfg.Timeout})
+		return m, nil
+	}
 	if cfg.URL == "" {
 		return m, nil
 	}
@@ -84,7 +97,7 @@ func New(cfg Config) (*Mailer, error) {
 // Ready is nil when Send can do its job: deliver, or in development log. In production
 // without SMTP it is ErrNotConfigured, so a caller can refuse before promising an email.
 func (m *Mailer) Ready() error {
-	if m.addr == "" && m.cfg.Production {
+	if m.sg == nil && m.addr == "" && m.cfg.Production {
 		return ErrNotConfigured
 	}
 	return nil
@@ -98,6 +111,12 @@ func (m *Mailer) Send(ctx context.Context, msg Message) error {
 	}
 	if strings.ContainsAny(msg.Subject, "\r\n") {
 		return errors.New("mail: the subject has a line break")
+	}
+	if m.sg != nil {
+		if err := m.sg.Send(ctx, m.from, to, msg.Subject, msg.Text); err != nil {
+			return fmt.Errorf("mail: send to %s via SendGrid: %w", to.Address, err)
+		}
+		return nil
 	}
 	if m.addr == "" {
 		if m.cfg.Production {
