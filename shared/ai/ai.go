@@ -24,6 +24,9 @@ type Request struct {
 	System string
 	Prompt string
 	Input  json.RawMessage
+	// Images are pictures for a vision model, sent before the prompt (vision.go). They are not
+	// part of the audit's input context.
+	Images []Image
 	// Schema, when set, makes the answer one JSON value that must validate against it.
 	Schema *Schema
 	// MaxTokens bounds the answer (default 1024).
@@ -90,6 +93,7 @@ const (
 	OutcomeOverloaded    Outcome = "overloaded"
 	OutcomeProviderError Outcome = "provider_error"
 	OutcomeRefused       Outcome = "refused"
+	OutcomeBadRequest    Outcome = "invalid_request"
 )
 
 var (
@@ -134,8 +138,10 @@ func outcomeOf(err error) Outcome {
 		return OutcomeInvalidOutput
 	case errors.Is(err, ErrTimeout), errors.Is(err, context.DeadlineExceeded):
 		return OutcomeTimeout
-	case errors.Is(err, ErrNoOfflineRules):
+	case errors.Is(err, ErrNoOfflineRules), errors.Is(err, ErrNoTranscriber):
 		return OutcomeRefused
+	case errors.Is(err, ErrInvalidRequest):
+		return OutcomeBadRequest
 	case errors.As(err, &ae) && ae.Status == 429:
 		return OutcomeRateLimited
 	case errors.As(err, &ae) && ae.Status == 529:

@@ -48,7 +48,7 @@ func (a *Anthropic) Complete(ctx context.Context, req *Request) (*Completion, er
 	params := anthropic.MessageNewParams{
 		Model:     anthropic.Model(a.model),
 		MaxTokens: int64(maxTokens(req)),
-		Messages:  []anthropic.MessageParam{anthropic.NewUserMessage(anthropic.NewTextBlock(userTurn(req)))},
+		Messages:  []anthropic.MessageParam{anthropic.NewUserMessage(anthropicContent(req)...)},
 	}
 	if req.System != "" {
 		params.System = []anthropic.TextBlockParam{{Text: req.System}}

@@ -15,6 +15,9 @@ import (
 type Options struct {
 	// Provider answers calls; nil means the offline provider.
 	Provider Provider
+	// Speech transcribes voice notes (transcribe.go); nil means the Provider when that is
+	// OpenAI, else no transcriber (Transcribe returns ErrNoTranscriber).
+	Speech *OpenAI
 	// Timeout is the default deadline of a call, retries included (default 30 s).
 	Timeout time.Duration
 	// MaxRetries bounds the retries after a retryable error (default 3; negative: none).
@@ -37,6 +40,9 @@ type Client struct {
 func New(o Options) *Client {
 	if o.Provider == nil {
 		o.Provider = Offline{}
+	}
+	if p, ok := o.Provider.(*OpenAI); ok && o.Speech == nil {
+		o.Speech = p
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = 30 * time.Second
@@ -92,7 +98,11 @@ func (c *Client) Call(ctx context.Context, req *Request, audit Auditor) (*Respon
 	started := time.Now()
 	p := c.o.Provider
 	resp := &Response{Provider: p.Name(), Model: p.Model(), Offline: p.Name() == OfflineName}
-	comp, err := c.attempts(ctx, p, req, resp)
+	var comp *Completion
+	err := checkImages(req.Images)
+	if err == nil {
+		comp, err = c.attempts(ctx, p, req, resp)
+	}
 	if comp != nil {
 		resp.Text = comp.Text
 		if comp.Model != "" {
@@ -136,12 +146,7 @@ func (c *Client) attempts(ctx context.Context, p Provider, req *Request, resp *R
 		if !errors.As(err, &ae) || !ae.Retryable() || attempt >= c.o.MaxRetries || c.o.MaxRetries < 0 {
 			return comp, err
 		}
-		wait := ae.RetryAfter
-		if wait <= 0 {
-			wait = c.o.BaseBackoff << attempt
-			wait = min(wait, 8*time.Second)
-			wait = wait/2 + rand.N(wait/2+1)
-		}
+		wait := c.backoff(ae, attempt)
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 			// The provider asked for a pause longer than the call may last: waiting would
 			// only end in the deadline, so the call ends now with the provider's answer.
@@ -153,6 +158,19 @@ func (c *Client) attempts(ctx context.Context, p Provider, req *Request, resp *R
 		}
 	}
 }
+
+// backoff is the wait before retry n+1: what the provider asked for, else an exponential
+// back-off from BaseBackoff with jitter, at most 8 s.
+func (c *Client) backoff(ae *APIError, n int) time.Duration {
+	if ae.RetryAfter > 0 {
+		return ae.RetryAfter
+	}
+	wait := min(c.o.BaseBackoff<<n, 8*time.Second)
+	return wait/2 + rand.N(wait/2+1)
+}
+
+// CanTranscribe reports whether voice notes can be transcribed (an OpenAI key is set).
+func (c *Client) CanTranscribe() bool { return c.o.Speech != nil }
 
 func (c *Client) audit(ctx context.Context, req *Request, resp *Response, err error, audit Auditor) {
 	if audit == nil {

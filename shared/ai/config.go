@@ -31,7 +31,12 @@ func FromConfig(cfg config.AIConfig, clk clock.Clock, log *slog.Logger) *Client 
 	if retries == 0 {
 		retries = -1 // config's 0 means none; Options' 0 means the default
 	}
-	return New(Options{Provider: p, Timeout: cfg.Timeout, MaxRetries: retries, Clock: clk, Log: log})
+	var speech *OpenAI
+	if cfg.OpenAIKey != "" {
+		// Speech-to-text is OpenAI's whichever provider answers calls.
+		speech = NewOpenAI(OpenAIConfig{APIKey: cfg.OpenAIKey, BaseURL: cfg.OpenAIBase, Model: cfg.OpenAIModel})
+	}
+	return New(Options{Provider: p, Speech: speech, Timeout: cfg.Timeout, MaxRetries: retries, Clock: clk, Log: log})
 }
 
 // Check is the /readyz line of the client: nil when a provider answers, an error saying the

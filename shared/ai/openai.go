@@ -16,13 +16,16 @@ type OpenAIConfig struct {
 	BaseURL    string // https://api.openai.com/v1 unless a test or a proxy says otherwise
 	Model      string
 	HTTPClient *http.Client
+	// TranscribeModel is the speech-to-text model (default whisper-1).
+	TranscribeModel string
 }
 
 // OpenAI calls the Chat Completions API through the official SDK, with structured outputs
 // (response_format json_schema, strict). As with Anthropic, the SDK's retries are off.
 type OpenAI struct {
-	c     openai.Client
-	model string
+	c           openai.Client
+	model       string
+	speechModel string
 }
 
 // NewOpenAI builds the provider; the key and base URL given here win over the SDK's
@@ -35,7 +38,7 @@ func NewOpenAI(cfg OpenAIConfig) *OpenAI {
 	if cfg.HTTPClient != nil {
 		opts = append(opts, option.WithHTTPClient(cfg.HTTPClient))
 	}
-	return &OpenAI{c: openai.NewClient(opts...), model: cfg.Model}
+	return &OpenAI{c: openai.NewClient(opts...), model: cfg.Model, speechModel: cfg.TranscribeModel}
 }
 
 func (o *OpenAI) Name() string  { return "openai" }
@@ -49,7 +52,7 @@ func (o *OpenAI) Complete(ctx context.Context, req *Request) (*Completion, error
 	if req.System != "" {
 		params.Messages = append(params.Messages, openai.SystemMessage(req.System))
 	}
-	params.Messages = append(params.Messages, openai.UserMessage(userTurn(req)))
+	params.Messages = append(params.Messages, openaiUser(req))
 	if req.Schema != nil {
 		params.ResponseFormat = openai.ChatCompletionNewParamsResponseFormatUnion{OfJSONSchema: &shared.ResponseFormatJSONSchemaParam{
 			JSONSchema: shared.ResponseFormatJSONSchemaJSONSchemaParam{Name: req.Schema.Name, Schema: req.Schema.Map(), Strict: openai.Bool(true)},

@@ -31,6 +31,8 @@ type AnthropicRequest struct {
 	} `json:"output_config"`
 	// Prompt is the text of the last user message.
 	Prompt string `json:"-"`
+	// Images are the last user message's image blocks, decoded (checked as the API checks them).
+	Images []Image `json:"-"`
 }
 
 // Anthropic is a fake of POST /v1/messages.
@@ -183,15 +185,36 @@ func (req *AnthropicRequest) check() string {
 	var s string
 	if json.Unmarshal(last.Content, &s) != nil {
 		var blocks []struct {
-			Type string `json:"type"`
-			Text string `json:"text"`
+			Type   string `json:"type"`
+			Text   string `json:"text"`
+			Source *struct {
+				Type      string `json:"type"`
+				MediaType string `json:"media_type"`
+				Data      string `json:"data"`
+				URL       string `json:"url"`
+			} `json:"source"`
 		}
 		if json.Unmarshal(last.Content, &blocks) != nil || len(blocks) == 0 {
 			return "messages.content: Input should be a valid string or list of content blocks"
 		}
-		for _, b := range blocks {
-			if b.Type == "text" {
+		for i, b := range blocks {
+			switch b.Type {
+			case "text":
 				s += b.Text
+			case "image":
+				if b.Source == nil {
+					return fmt.Sprintf("messages.0.content.%d.image.source: Field required", i)
+				}
+				if b.Source.Type != "base64" {
+					return fmt.Sprintf("messages.0.content.%d.image.source.type: this fake takes base64 images only, got %q", i, b.Source.Type)
+				}
+				im, why := decodeImage(b.Source.MediaType, b.Source.Data)
+				if why != "" {
+					return fmt.Sprintf("messages.0.content.%d.image.source.base64: %s", i, why)
+				}
+				req.Images = append(req.Images, im)
+			default:
+				return fmt.Sprintf("messages.0.content.%d.type: unexpected block type %q", i, b.Type)
 			}
 		}
 	}

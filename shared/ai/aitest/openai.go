@@ -32,15 +32,21 @@ type OpenAIRequest struct {
 		IncludeUsage bool `json:"include_usage"`
 	} `json:"stream_options"`
 	Prompt string `json:"-"`
+	// Images are the last user message's image_url parts, decoded from their data: URLs.
+	Images []Image `json:"-"`
 }
 
-// OpenAI is a fake of POST /v1/chat/completions (the client's base URL is URL+"/v1").
+// OpenAI is a fake of POST /v1/chat/completions and POST /v1/audio/transcriptions (the
+// client's base URL is URL+"/v1").
 type OpenAI struct {
 	*httptest.Server
 	Key string
 	script
 	reqMu    sync.Mutex
 	requests []OpenAIRequest
+	// transcription requests received and answers scripted (transcribe.go)
+	transcriptions []TranscriptionRequest
+	transcripts    []Transcription
 }
 
 // NewOpenAI starts the fake; it accepts only key.
@@ -95,6 +101,10 @@ func (f *OpenAI) fail(w http.ResponseWriter, status int, typ, code, msg string) 
 }
 
 func (f *OpenAI) serve(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodPost && r.URL.Path == "/v1/audio/transcriptions" {
+		f.transcribe(w, r)
+		return
+	}
 	if r.Method != http.MethodPost || r.URL.Path != "/v1/chat/completions" {
 		f.fail(w, 404, "invalid_request_error", "unknown_url", "Invalid URL ("+r.Method+" "+r.URL.Path+")")
 		return
@@ -183,15 +193,36 @@ func (req *OpenAIRequest) check() string {
 	var s string
 	if json.Unmarshal(last.Content, &s) != nil {
 		var parts []struct {
-			Type string `json:"type"`
-			Text string `json:"text"`
+			Type     string `json:"type"`
+			Text     string `json:"text"`
+			ImageURL *struct {
+				URL    string `json:"url"`
+				Detail string `json:"detail"`
+			} `json:"image_url"`
 		}
 		if json.Unmarshal(last.Content, &parts) != nil {
 			return "Invalid type for 'messages.content'"
 		}
 		var sb strings.Builder
-		for _, p := range parts {
-			sb.WriteString(p.Text)
+		for i, p := range parts {
+			switch p.Type {
+			case "text":
+				sb.WriteString(p.Text)
+			case "image_url":
+				if p.ImageURL == nil || p.ImageURL.URL == "" {
+					return fmt.Sprintf("Missing required parameter: 'messages[%d].content[%d].image_url.url'.", len(req.Messages)-1, i)
+				}
+				if d := p.ImageURL.Detail; d != "" && d != "auto" && d != "low" && d != "high" && d != "original" {
+					return fmt.Sprintf("Invalid value: '%s'. Supported values are: 'auto', 'low', 'high' and 'original'.", d)
+				}
+				im, why := decodeDataURL(p.ImageURL.URL)
+				if why != "" {
+					return fmt.Sprintf("Invalid image in 'messages[%d].content[%d].image_url': %s", len(req.Messages)-1, i, why)
+				}
+				req.Images = append(req.Images, im)
+			default:
+				return fmt.Sprintf("Invalid value: '%s'. Supported values are: 'text', 'image_url', 'input_audio', 'refusal', 'audio', and 'file'.", p.Type)
+			}
 		}
 		s = sb.String()
 	}
