@@ -132,8 +132,9 @@ func (w waShop) OpenStore(ctx context.Context, waID string, ns bot.NewStore) (*b
 }
 
 // AddProduct lists a photo as the seller API does: UploadImage (checked, cleaned, resized and
-// stored under the store's prefix), then CreateProduct (Free plan limit, unique slug), then the
-// AI content job for the new product.
+// stored under the store's prefix), then CreateProduct (Free plan limit, unique slug), the same
+// call as the seller API's, so whatever it queues for a product with a photo (the AI content
+// job) is queued for these too.
 func (w waShop) AddProduct(ctx context.Context, waID, slug string, np bot.NewProduct) (*bot.ProductInfo, error) {
 	s, err := w.store(ctx, waID, slug)
 	if err != nil {
@@ -165,9 +166,6 @@ func (w waShop) AddProduct(ctx context.Context, waID, slug string, np bot.NewPro
 		return nil, userErr("Your store has %d products, the most the Free plan lists. Upgrade to Pro in the Snapify app to add more.", FreeProductLimit)
 	}
 	if err != nil {
-		return nil, err
-	}
-	if err := w.m.waProductCreated(ctx, s, p); err != nil {
 		return nil, err
 	}
 	return w.product(s, p, first), nil

@@ -22,6 +22,7 @@ import (
 	"github.com/alorig/alorig/modules/snapify"
 	"github.com/alorig/alorig/modules/snapify/whatsapp"
 	"github.com/alorig/alorig/modules/snapify/whatsapp/whatsapptest"
+	"github.com/alorig/alorig/shared/ai/aitest"
 	"github.com/alorig/alorig/shared/testkit"
 	"github.com/stretchr/testify/require"
 	"github.com/uptrace/bun"
@@ -286,7 +287,10 @@ func TestWhatsAppMessageHandledOnce(t *testing.T) {
 // with valid signatures, and ends with a live store listing the product.
 func TestWhatsAppRecordedConversation(t *testing.T) {
 	t.Parallel()
-	h := startWA(t, false)
+	openai := aitest.NewOpenAI(t, "sk-test-whisper")
+	openai.EnqueueTranscription(aitest.Transcription{Text: "Stock lawn suit 5", Language: "english", Seconds: 3})
+	h := startWA(t, false, testkit.WithEnv("ALORIG_OPENAI_API_KEY", "sk-test-whisper"),
+		testkit.WithEnv("ALORIG_OPENAI_BASE_URL", openai.URL+"/v1"))
 	const seller = "923001112233"
 	photo := testJPEG(t)
 	voice := append([]byte("OggS"), bytes.Repeat([]byte{0x4f, 0x70, 0x75, 0x73}, 500)...)
@@ -319,7 +323,13 @@ func TestWhatsAppRecordedConversation(t *testing.T) {
 	require.Contains(t, transcript, "Which city")
 	require.Contains(t, transcript, "What do you sell")
 	require.Contains(t, transcript, "Your store is live")
-	require.Contains(t, transcript, "speech recognition", "the voice note, with no speech-to-text configured")
+	require.Contains(t, transcript, "I heard: “Stock lawn suit 5”")
+	require.Contains(t, transcript, "Stock of *Lawn suit* is now 5")
+	heard := openai.Transcriptions()
+	require.Len(t, heard, 1)
+	require.Equal(t, voice, heard[0].File, "the voice note's bytes, downloaded in two steps, went to the transcription API")
+	require.Equal(t, "voice.ogg", heard[0].Filename)
+	require.Equal(t, "whisper-1", heard[0].Model)
 	require.Equal(t, "list", all[1].InteractiveType)
 	require.Contains(t, all[1].Choices, "city:lahore")
 	require.Contains(t, all[2].Choices, "cat:clothing")
@@ -333,12 +343,13 @@ func TestWhatsAppRecordedConversation(t *testing.T) {
 	require.Equal(t, "+923001112233", s.WhatsAppPhone)
 	var title string
 	var price int64
-	var images int
-	require.NoError(t, h.db.NewRaw("SELECT title, price_paisa, jsonb_array_length(images) FROM products WHERE store_id = ?", s.ID).
-		Scan(context.Background(), &title, &price, &images))
+	var images, stock int
+	require.NoError(t, h.db.NewRaw("SELECT title, price_paisa, jsonb_array_length(images), stock FROM products WHERE store_id = ?", s.ID).
+		Scan(context.Background(), &title, &price, &images, &stock))
 	require.Equal(t, "Lawn suit", title)
 	require.Equal(t, int64(250000), price)
 	require.Equal(t, 1, images)
+	require.Equal(t, 5, stock, "set by the voice note")
 
 	// The store and the product are live for buyers.
 	res, body := h.env.Do("GET", host, "/sana-boutique", nil, "")
@@ -389,6 +400,13 @@ func TestWhatsAppConversationResumes(t *testing.T) {
 	require.Contains(t, texts(got), "Your store is live")
 	require.Equal(t, "live", h.state(seller))
 	require.Equal(t, 1, h.count("SELECT count(*) FROM products p JOIN stores s ON s.id = p.store_id WHERE s.slug = 'zara-shoes' AND p.price_paisa = 180000"))
+
+	// Without speech-to-text configured, a voice note is answered with a request to type.
+	voice := h.wa.AddMedia([]byte("OggS voice"), "audio/ogg; codecs=opus")
+	got = h.sendMsg(seller, map[string]any{"type": "audio", "audio": map[string]any{"id": voice, "mime_type": "audio/ogg; codecs=opus", "voice": true}})
+	require.Len(t, got, 1)
+	require.Contains(t, got[0].Text, "speech recognition")
+	require.Contains(t, got[0].Text, "type")
 }
 
 func TestWhatsAppSellerCommands(t *testing.T) {

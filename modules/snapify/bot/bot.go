@@ -242,6 +242,9 @@ func (b *Bot) transcribe(ctx context.Context, in Input) (string, []Reply, error)
 	if errors.Is(err, ErrNoTranscriber) {
 		return "", []Reply{{Text: voiceOff}}, nil
 	}
+	if errors.Is(err, ErrMediaUnavailable) {
+		return "", []Reply{{Text: "I could not listen to that voice note. Please record it again, or type your message."}}, nil
+	}
 	if err != nil {
 		return "", nil, err
 	}

@@ -117,6 +117,9 @@ func (v fakeVoice) Transcribe(_ context.Context, audio []byte, filename, mime st
 	if v == nil {
 		return "", bot.ErrNoTranscriber
 	}
+	if string(audio) == "bytes of broken" {
+		return "", fmt.Errorf("unknown format: %w", bot.ErrMediaUnavailable)
+	}
 	if !strings.HasPrefix(mime, "audio/") || !strings.HasPrefix(filename, "voice.") {
 		return "", fmt.Errorf("bad upload %s %s", filename, mime)
 	}
@@ -328,6 +331,12 @@ func TestVoiceNotes(t *testing.T) {
 	require.Len(t, out, 2)
 	require.Contains(t, out[0].Text, "price lawn suit 2900")
 	require.Equal(t, int64(290000), shop.products["lawn suit"].PricePaisa)
+
+	// A file the service cannot read is asked for again, not retried.
+	c = newChat(t, shop, fakeMedia{"broken": "audio/ogg"}, fakeVoice{})
+	c.raw, _ = json.Marshal(bot.Session{WaID: "923001234567", State: bot.StateLive, Ctx: bot.Context{Store: "ali"}})
+	out = c.send(bot.Input{Kind: bot.KindAudio, MediaID: "broken"})
+	require.Contains(t, out[0].Text, "could not listen")
 
 	// And an onboarding answer.
 	c = newChat(t, newShop(), media, fakeVoice{"bytes of aud1": "Sana Boutique"})
