@@ -262,6 +262,11 @@ func (m *Module) CreateProduct(ctx context.Context, s *Store, in ProductInput) (
 		if err := insertProduct(ctx, tx, t, p); err != nil {
 			return err
 		}
+		if len(p.Images) > 0 { // a product with a photo gets AI suggestions (content_jobs.go)
+			if err := m.enqueueProductContent(ctx, tx, t.ID(), p.ID); err != nil {
+				return err
+			}
+		}
 		out = p
 		return nil
 	})
@@ -298,7 +303,13 @@ func (m *Module) UpdateProduct(ctx context.Context, s *Store, id int64, in Produ
 		if p.Status == "blocked" && in.Status != nil {
 			return &BlockedError{Note: p.ModerationNote}
 		}
+		firstPhoto := firstImageHash(p)
 		in.apply(p)
+		if h := firstImageHash(p); h != "" && h != firstPhoto { // a new first photo: new AI suggestions (content_jobs.go)
+			if err := m.enqueueProductContent(ctx, tx, t.ID(), p.ID); err != nil {
+				return err
+			}
+		}
 		if err := m.checkCategory(ctx, tx, t, p.CategoryID); err != nil {
 			return err
 		}

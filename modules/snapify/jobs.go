@@ -116,6 +116,7 @@ func (m *Module) registerWorkers() {
 	river.AddWorker(m.d.Workers, &domainsWorker{m: m})
 	river.AddWorker(m.d.Workers, &storeNoticeWorker{m: m}) // admin_notify.go
 	m.registerWhatsAppWorkers()                            // wa_jobs.go
+	m.registerContentWorkers()                             // content_jobs.go
 }
 
 // PeriodicJobs schedules the SEO pages and the custom domain re-check.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/alorig/alorig/modules/snapify/media"
 	"github.com/alorig/alorig/modules/snapify/whatsapp"
+	"github.com/alorig/alorig/shared/ai"
 	"github.com/alorig/alorig/shared/database"
 	"github.com/alorig/alorig/shared/platform"
 	"github.com/alorig/alorig/shared/storage"
@@ -34,6 +35,8 @@ type Module struct {
 	analytics *analytics
 	resolver  Resolver // DNS, for custom domain proofs
 	codeKey   []byte   // HMAC key of sign-in codes
+
+	ai *ai.Client // the AI content pipeline's provider, offline without a key (content_jobs.go)
 }
 
 // New builds the module.
@@ -62,6 +65,7 @@ func New(d platform.Deps) (platform.Module, error) {
 	if m.codeKey, keyed = codeMACKey(d.Config.EncryptionKeys); !keyed {
 		d.Log.Warn("snapify: no ALORIG_ENCRYPTION_KEYS; sign-in codes are keyed per process, so only one serving process can check them")
 	}
+	m.ai = newAIClient(d)
 	m.proc = media.NewProcessor(media.DefaultLimits, nil, 2)
 	m.pages = newPageCache(d.KV)
 	m.analytics = newAnalytics(d.DB, d.KV, d.Clock, d.Log)

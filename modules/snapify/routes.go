@@ -54,6 +54,7 @@ func (m *Module) Web(e *echo.Echo) {
 	// Phone photos exceed the platform's 1 MiB default; media.ReadUpload enforces its own 8 MB
 	// limit, and the multipart envelope needs a little more.
 	catalog.POST("/images", m.withStore(m.apiUploadImage), uploadImageOp, web.AllowBody(media.DefaultLimits.MaxBytes+1<<20))
+	m.contentRoutes(catalog) // /products/{id}/suggestions… (content_handlers.go)
 
 	orders := api.On(one, "orders")
 	orders.GET("/orders", m.withStore(m.apiListOrders), listOrdersOp)
