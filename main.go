@@ -24,8 +24,10 @@ import (
 	"github.com/alorig/alorig/shared/billing"
 	"github.com/alorig/alorig/shared/clock"
 	"github.com/alorig/alorig/shared/database"
+	"github.com/alorig/alorig/shared/ephemeris"
 	"github.com/alorig/alorig/shared/platform"
 	"github.com/alorig/alorig/shared/secret"
+	"github.com/alorig/alorig/shared/web"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -96,7 +98,7 @@ func run(ctx context.Context, args []string, getenv config.Getenv, stdout, stder
 		fmt.Fprint(stdout, usage)
 		return nil
 	case "version", "--version":
-		fmt.Fprintln(stdout, "alorig", version)
+		printVersion(stdout, getenv)
 		return nil
 	case "health":
 		return health(ctx, rest, getenv, stdout, stderr)
@@ -462,7 +464,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, clk clock.
 		ln.Close()
 		return fail(err)
 	}
-	servers[ln] = platform.NewServer(rt.Handler(cfg.EffectiveSurface()))
+	servers[ln] = platform.NewServer(sourceOffer(cfg.SourceURL).Wrap(rt.Handler(cfg.EffectiveSurface())))
 	if err := rt.StartBackground(ctx); err != nil {
 		ln.Close()
 		return fail(err)
@@ -579,4 +581,24 @@ func billingGrant(ctx context.Context, rt *platform.Runtime, g grantFlags, clk c
 	}
 	fmt.Fprintf(stdout, "%s: user %d now holds %s %s\n", m.Name(), id, g.plan, end)
 	return nil
+}
+
+// sourceOffer is the AGPL offer every listener makes at /source (see NOTICE).
+func sourceOffer(url string) web.SourceOffer {
+	return web.SourceOffer{URL: url, Version: version,
+		Libraries: []web.Library{{Name: "libswe (Swiss Ephemeris)", Version: ephemeris.Version(), Licence: ephemeris.Licence}}}
+}
+
+// printVersion names the build, the linked Swiss Ephemeris and its licence, and where the
+// source is offered. A configuration that does not load still gets an answer: the default
+// source address.
+func printVersion(w io.Writer, getenv config.Getenv) {
+	src := config.DefaultSourceURL
+	if cfg, err := config.Load(getenv); err == nil {
+		src = cfg.SourceURL
+	}
+	fmt.Fprintln(w, "alorig", version)
+	fmt.Fprintf(w, "libswe %s (Swiss Ephemeris, linked): %s\n", ephemeris.Version(), ephemeris.Licence)
+	fmt.Fprintln(w, "licence: AGPL-3.0 for the program as built, since it links libswe; see NOTICE")
+	fmt.Fprintln(w, "source:", src)
 }

@@ -236,3 +236,8 @@ func Version() string {
 	defer callMu.Unlock()
 	return C.GoString(C.swe_version(&buf[0]))
 }
+
+// Licence is the licence under which Debian distributes libswe (debian/copyright of libswe2.0):
+// the Affero GPL, version 3. Astrodienst also sells a professional licence; Alorig does not hold
+// one and complies with the AGPL instead (NOTICE at the repository root).
+const Licence = "AGPL-3.0 (Swiss Ephemeris by Astrodienst AG; libswe as packaged by Debian)"
