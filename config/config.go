@@ -134,9 +134,6 @@ type Config struct {
 	MailFrom      string
 	ShutdownGrace time.Duration
 	EphePath      string
-	// SourceURL is ALORIG_SOURCE_URL: where the source of the running program is offered to
-	// its network users (AGPL-3.0 §13, since the binary links libswe); /source points there.
-	SourceURL string
 
 	Modules map[string]*Module
 
@@ -181,6 +178,13 @@ type SnapifyConfig struct {
 	S3SecretKey           string
 	MediaDir              string
 	PublicBaseURL         string
+	// Social auto-posting (Pro): Meta's Graph API (each store brings its own Page token; the
+	// app secret, when set, signs every call with appsecret_proof) and how many posts a store
+	// sends in any 24 hours.
+	MetaGraphBase     string
+	MetaGraphVersion  string
+	MetaAppSecret     string
+	SocialPostsPerDay int
 }
 
 // PsydgeConfig holds Psydge's outside services.
@@ -278,7 +282,6 @@ func Load(getenv Getenv) (*Config, error) {
 		Clock:          str("ALORIG_CLOCK", ""),
 		BodyLimit:      int64(num("ALORIG_BODY_LIMIT", 1<<20)),
 		EphePath:       str("ALORIG_EPHE_PATH", "/usr/share/libswe/ephe"),
-		SourceURL:      sourceURL(str("ALORIG_SOURCE_URL", DefaultSourceURL), &errs),
 		Modules:        map[string]*Module{},
 		Snapify: SnapifyConfig{
 			WhatsAppToken:         str("ALORIG_SNAPIFY_WHATSAPP_TOKEN", ""),
@@ -294,6 +297,10 @@ func Load(getenv Getenv) (*Config, error) {
 			S3SecretKey:           str("ALORIG_SNAPIFY_S3_SECRET_KEY", ""),
 			MediaDir:              str("ALORIG_SNAPIFY_MEDIA_DIR", "var/snapify-media"),
 			PublicBaseURL:         str("ALORIG_SNAPIFY_PUBLIC_URL", ""),
+			MetaGraphBase:         str("ALORIG_SNAPIFY_META_GRAPH_BASE", "https://graph.facebook.com"),
+			MetaGraphVersion:      str("ALORIG_SNAPIFY_META_GRAPH_VERSION", "v21.0"),
+			MetaAppSecret:         str("ALORIG_SNAPIFY_META_APP_SECRET", ""),
+			SocialPostsPerDay:     num("ALORIG_SNAPIFY_SOCIAL_POSTS_PER_DAY", 3),
 		},
 		Psydge: PsydgeConfig{
 			MetaAPIToken:          str("ALORIG_PSYDGE_METAAPI_TOKEN", ""),
@@ -489,19 +496,6 @@ func publicURL(v string, m Module, production bool, errs *[]error) string {
 		*errs = append(*errs, fmt.Errorf("%s=%q: want an origin such as https://%s", key, v, firstOr(m.Hosts, m.Name+".example")))
 	case production && u.Scheme != "https":
 		*errs = append(*errs, fmt.Errorf("production: %s=%q must be https", key, v))
-	}
-	return v
-}
-
-// DefaultSourceURL is the project's public repository (the module path of go.mod).
-const DefaultSourceURL = "https://github.com/alorig/alorig"
-
-// sourceURL checks ALORIG_SOURCE_URL: an absolute http(s) address without credentials, since
-// every user of the service is sent there.
-func sourceURL(v string, errs *[]error) string {
-	u, err := url.Parse(v)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
-		*errs = append(*errs, fmt.Errorf("ALORIG_SOURCE_URL=%q: want the address of this program's source, such as %s", v, DefaultSourceURL))
 	}
 	return v
 }

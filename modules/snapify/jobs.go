@@ -115,18 +115,19 @@ func (m *Module) registerWorkers() {
 	river.AddWorker(m.d.Workers, &hubWorker{m: m})
 	river.AddWorker(m.d.Workers, &domainsWorker{m: m})
 	river.AddWorker(m.d.Workers, &storeNoticeWorker{m: m}) // admin_notify.go
+	m.registerSocialWorkers()                              // social_jobs.go
 	m.registerWhatsAppWorkers()                            // wa_jobs.go
 	m.registerContentWorkers()                             // content_jobs.go
 }
 
 // PeriodicJobs schedules the SEO pages and the custom domain re-check.
 func (m *Module) PeriodicJobs() []*river.PeriodicJob {
-	return []*river.PeriodicJob{
+	return append([]*river.PeriodicJob{
 		jobs.At(jobs.Daily(2, 0), func() river.JobArgs { return RegenerateSitemapArgs{} }),
 		jobs.At(jobs.Weekly(time.Monday, 2, 30), func() river.JobArgs { return GenerateCityPagesArgs{} }),
 		jobs.At(jobs.Weekly(time.Sunday, 3, 0), func() river.JobArgs { return RegenerateHubPagesArgs{} }),
 		jobs.Every(15*time.Minute, func() river.JobArgs { return CheckDomainsArgs{} }, false),
-	}
+	}, socialPeriodicJobs()...) // social_jobs.go
 }
 
 // invalidateTx enqueues the cache drop inside the transaction that changed the store, so the

@@ -39,7 +39,9 @@ func TestSEOJobsAreScheduled(t *testing.T) {
 	t.Parallel()
 	m := &Module{}
 	jobs := m.PeriodicJobs()
-	require.Len(t, jobs, 4)
+	require.Len(t, jobs, 6) // social_jobs.go adds social_auto_post and social_refresh_metrics
+	require.Equal(t, "snapify.social_auto_post", SocialAutoPostArgs{}.Kind())
+	require.Equal(t, "snapify.social_refresh_metrics", SocialRefreshMetricsArgs{}.Kind())
 	kinds := []string{RegenerateSitemapArgs{}.Kind(), GenerateCityPagesArgs{}.Kind(), RegenerateHubPagesArgs{}.Kind(), CheckDomainsArgs{}.Kind()}
 	require.Equal(t, []string{"snapify.regenerate_sitemap", "snapify.generate_city_pages", "snapify.regenerate_hub_pages", "snapify.check_domains"}, kinds)
 	require.Equal(t, "snapify.invalidate_store_cache", InvalidateStoreCacheArgs{}.Kind())

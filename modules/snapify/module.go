@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/alorig/alorig/modules/snapify/media"
+	"github.com/alorig/alorig/modules/snapify/social"
 	"github.com/alorig/alorig/modules/snapify/whatsapp"
 	"github.com/alorig/alorig/shared/ai"
 	"github.com/alorig/alorig/shared/database"
@@ -28,6 +29,7 @@ import (
 type Module struct {
 	d         platform.Deps
 	wa        *whatsapp.Client
+	social    *social.Client // Meta Graph API for Pro stores' Pages and Instagram (social_*.go)
 	files     storage.Store
 	delivery  media.Delivery
 	proc      *media.Processor
@@ -45,6 +47,7 @@ func New(d platform.Deps) (platform.Module, error) {
 	m := &Module{d: d}
 	m.wa = whatsapp.New(whatsapp.Config{Token: c.WhatsAppToken, PhoneNumberID: c.WhatsAppPhoneNumberID,
 		APIBase: c.WhatsAppAPIBase, AppSecret: c.WhatsAppAppSecret}, nil)
+	m.social = social.New(social.Config{APIBase: c.MetaGraphBase, APIVersion: c.MetaGraphVersion, AppSecret: c.MetaAppSecret}, nil)
 	if d.Role != platform.RoleMigrate {
 		files, err := storage.Open(storage.Config{
 			S3: storage.S3Config{Endpoint: c.S3Endpoint, Region: c.S3Region, Bucket: c.S3Bucket, AccessKey: c.S3AccessKey,

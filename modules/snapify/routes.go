@@ -61,6 +61,7 @@ func (m *Module) Web(e *echo.Echo) {
 	orders.GET("/orders/:order_id", m.withStore(m.apiGetOrder), getOrderOp)
 	orders.POST("/orders/:order_id/status", m.withStore(m.idempotent(m.apiOrderStatus)), orderStatusOp)
 	orders.GET("/analytics", m.withStore(m.apiAnalytics), analyticsOp)
+	m.socialRoutes(api.On(one, "social")) // /api/v1/stores/{store}/social… (social_handlers.go)
 
 	// Platform admins sign in with email and password, on the admin host only (admin_handlers.go).
 	api.On(e.Group("/api/v1/admin"), "admin").POST("/login", m.adminLogin, adminLoginOp)

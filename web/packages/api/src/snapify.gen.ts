@@ -553,6 +553,63 @@ export type paths = {
         patch: operations["patchApiV1StoresStoreProductsProductId"];
         trace?: never;
     };
+    "/api/v1/stores/{store}/products/{product_id}/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The AI content pipeline's suggestions for a product, newest first
+         * @description Each suggestion names the product field it would change (or carries information: attributes, transcript, seo, social), the field's value when it was made (base) and now (current), and edited when the seller changed the field since. status failed means the stage failed (error says why) and the seller's own text stays.
+         */
+        get: operations["getApiV1StoresStoreProductsProductIdSuggestions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store}/products/{product_id}/suggestions/{suggestion_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a suggestion, optionally edited (value), through the product update
+         * @description 409 FIELD_EDITED when the seller changed the field after the suggestion was made and no value is sent; 409 SUGGESTION_DECIDED once accepted, dismissed or replaced; 409 SUGGESTION_NOT_APPLICABLE for a failed or informational one.
+         */
+        post: operations["postApiV1StoresStoreProductsProductIdSuggestionsSuggestionIdAccept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store}/products/{product_id}/suggestions/{suggestion_id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dismiss a suggestion; text the pipeline filled into an empty field is removed again unless edited since */
+        post: operations["postApiV1StoresStoreProductsProductIdSuggestionsSuggestionIdDismiss"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stores/{store}/settings": {
         parameters: {
             query?: never;
@@ -571,6 +628,65 @@ export type paths = {
          * @description A custom domain on a Free store is 402 PRO_ONLY; an empty custom_domain drops the claim. The slug cannot change.
          */
         patch: operations["patchApiV1StoresStoreSettings"];
+        trace?: never;
+    };
+    "/api/v1/stores/{store}/social": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The store's Facebook Page and Instagram account for auto-posting (Pro only)
+         * @description A Free store is 403 PRO_REQUIRED. connection is null until a Page is connected; its status needs_reconnect (with last_error) means Meta refused the token and nothing is posted until the seller connects again.
+         */
+        get: operations["getApiV1StoresStoreSocial"];
+        /**
+         * Connect a Facebook Page (and its Instagram account) with a Page access token, checked with Meta and stored encrypted
+         * @description The token must read the Page (and the Instagram account when instagram_user_id is given): 422 META_REFUSED names the field (an expired or foreign token, a missing permission). 503 META_UNAVAILABLE when Meta does not answer. Replaces an earlier connection.
+         */
+        put: operations["putApiV1StoresStoreSocial"];
+        post?: never;
+        /** Disconnect the Page: its token is deleted; queued posts wait for a new connection (a week at most) */
+        delete: operations["deleteApiV1StoresStoreSocial"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store}/social/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Social posts, newest first, 50 a page, with the engagement read back from Meta */
+        get: operations["getApiV1StoresStoreSocialPosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store}/social/posts/{post_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Cancel a queued social post (409 POST_NOT_QUEUED once it is being published) */
+        delete: operations["deleteApiV1StoresStoreSocialPostsPostId"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/stores/{store}/subscription": {
@@ -622,6 +738,10 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        AcceptSuggestionInput: {
+            /** @description the seller's edited text; omitted: the suggestion as it is */
+            value?: string;
+        };
         analyticsCount: {
             /** Format: int64 */
             count: number;
@@ -748,6 +868,14 @@ export type components = {
             name: string;
             type: string;
             value: string;
+        };
+        Engagement: {
+            /** Format: int64 */
+            comments: number;
+            /** Format: int64 */
+            likes: number;
+            /** Format: int64 */
+            shares: number;
         };
         FieldError: {
             field: string;
@@ -1026,6 +1154,90 @@ export type components = {
             token: string;
             user: components["schemas"]["User"] | null;
         };
+        SocialConnectInput: {
+            /** @description the numeric id of the Instagram professional account linked to the Page; empty posts to Facebook only */
+            instagram_user_id?: string;
+            /** @description a Page access token of that Page (long-lived); stored encrypted, never shown again */
+            page_access_token: string;
+            /** @description the Facebook Page's numeric id */
+            page_id: string;
+        };
+        SocialConnection: {
+            /** Format: date-time */
+            connected_at: string;
+            instagram_user_id?: string;
+            instagram_username?: string;
+            /** @description why Meta refused the token, when status is needs_reconnect */
+            last_error?: string;
+            page_id: string;
+            page_name: string;
+            /** @enum {string} */
+            status: "connected" | "needs_reconnect";
+            /** Format: date-time */
+            updated_at: string;
+        };
+        SocialMetrics: {
+            facebook?: components["schemas"]["Engagement"];
+            instagram?: {
+                [key: string]: number;
+            };
+        };
+        SocialPost: {
+            caption: string;
+            /** Format: date-time */
+            created_at: string;
+            facebook_error?: string;
+            facebook_post_id?: string;
+            /** Format: date-time */
+            facebook_published_at?: string;
+            /** Format: int64 */
+            id: number;
+            /** @description the picture Meta fetches (an absolute public URL) */
+            image_url: string;
+            instagram_error?: string;
+            instagram_media_id?: string;
+            /** Format: date-time */
+            instagram_published_at?: string;
+            metrics: components["schemas"]["SocialMetrics"];
+            /**
+             * Format: date-time
+             * @description when the metrics were last read from Meta
+             */
+            metrics_at?: string;
+            /** @description where it is going or went: facebook, instagram (set when publishing starts) */
+            platforms: string[];
+            /** Format: int64 */
+            product_id: number | null;
+            /** Format: date-time */
+            published_at?: string;
+            /**
+             * Format: date-time
+             * @description not published before this time
+             */
+            scheduled_at: string;
+            /** @enum {string} */
+            status: "queued" | "publishing" | "published" | "partial" | "failed" | "cancelled" | "expired";
+            /** Format: date-time */
+            updated_at: string;
+        };
+        socialPostPage: {
+            /** Format: int64 */
+            page: number;
+            posts: components["schemas"]["SocialPost"][];
+            /** Format: int64 */
+            total: number;
+        };
+        socialSettings: {
+            /** @description null when no Page is connected */
+            connection: components["schemas"]["SocialConnection"] | null;
+            /** @description false when the server's image addresses are not public, so nothing can be posted */
+            images_ready: boolean;
+            /**
+             * Format: int64
+             * @description at most this many posts go out in any 24 hours
+             */
+            posts_per_day: number;
+        };
         StoreInput: {
             about?: string;
             address?: string;
@@ -1117,6 +1329,40 @@ export type components = {
              */
             product_limit: number | null;
             subscription: components["schemas"]["Subscription"] | null;
+        };
+        Suggestion: {
+            base: string;
+            /** Format: int64 */
+            cost_micro_usd: number;
+            /** Format: date-time */
+            created_at: string;
+            current: string;
+            /** @description attributes, bullets, keywords, city pages, schema.org fields, the social post's caption and image */
+            data: unknown;
+            /** Format: date-time */
+            decided_at?: string;
+            edited: boolean;
+            error?: string;
+            /** @enum {string} */
+            field: "attributes" | "transcript" | "title" | "description" | "seo_title" | "seo_description" | "seo" | "social";
+            /** Format: int64 */
+            id: number;
+            model: string;
+            offline: boolean;
+            /** Format: int64 */
+            product_id: number;
+            provider: string;
+            source: string;
+            /** @enum {string} */
+            stage: "analysis" | "voice" | "content" | "seo" | "social";
+            /** @enum {string} */
+            status: "pending" | "applied" | "accepted" | "dismissed" | "failed" | "superseded" | "info";
+            /** Format: date-time */
+            updated_at: string;
+            value: string;
+        };
+        suggestionList: {
+            suggestions: components["schemas"]["Suggestion"][];
         };
         suspendRequest: {
             /** @description 3 to 500 characters; the seller is shown it and told it on WhatsApp */
@@ -3705,6 +3951,225 @@ export interface operations {
             };
         };
     };
+    getApiV1StoresStoreProductsProductIdSuggestions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                product_id: number;
+                store: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["suggestionList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1StoresStoreProductsProductIdSuggestionsSuggestionIdAccept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                product_id: number;
+                store: string;
+                suggestion_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptSuggestionInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suggestion"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1StoresStoreProductsProductIdSuggestionsSuggestionIdDismiss: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                product_id: number;
+                store: string;
+                suggestion_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suggestion"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     patchApiV1StoresStoreSettings: {
         parameters: {
             query?: never;
@@ -3785,6 +4250,345 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiV1StoresStoreSocial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                store: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["socialSettings"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putApiV1StoresStoreSocial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                store: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SocialConnectInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["socialSettings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteApiV1StoresStoreSocial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                store: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiV1StoresStoreSocialPosts: {
+        parameters: {
+            query?: {
+                /** @description 1-based page (default 1) */
+                page?: number;
+            };
+            header?: never;
+            path: {
+                store: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["socialPostPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteApiV1StoresStoreSocialPostsPostId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: number;
+                store: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
