@@ -134,6 +134,9 @@ type Config struct {
 	MailFrom      string
 	ShutdownGrace time.Duration
 	EphePath      string
+	// SourceURL is ALORIG_SOURCE_URL: where the source of the running program is offered to
+	// its network users (AGPL-3.0 §13, since the binary links libswe); /source points there.
+	SourceURL string
 
 	Modules map[string]*Module
 
@@ -282,6 +285,7 @@ func Load(getenv Getenv) (*Config, error) {
 		Clock:          str("ALORIG_CLOCK", ""),
 		BodyLimit:      int64(num("ALORIG_BODY_LIMIT", 1<<20)),
 		EphePath:       str("ALORIG_EPHE_PATH", "/usr/share/libswe/ephe"),
+		SourceURL:      sourceURL(str("ALORIG_SOURCE_URL", DefaultSourceURL), &errs),
 		Modules:        map[string]*Module{},
 		Snapify: SnapifyConfig{
 			WhatsAppToken:         str("ALORIG_SNAPIFY_WHATSAPP_TOKEN", ""),
@@ -496,6 +500,19 @@ func publicURL(v string, m Module, production bool, errs *[]error) string {
 		*errs = append(*errs, fmt.Errorf("%s=%q: want an origin such as https://%s", key, v, firstOr(m.Hosts, m.Name+".example")))
 	case production && u.Scheme != "https":
 		*errs = append(*errs, fmt.Errorf("production: %s=%q must be https", key, v))
+	}
+	return v
+}
+
+// DefaultSourceURL is the project's public repository (the module path of go.mod).
+const DefaultSourceURL = "https://github.com/alorig/alorig"
+
+// sourceURL checks ALORIG_SOURCE_URL: an absolute http(s) address without credentials, since
+// every user of the service is sent there.
+func sourceURL(v string, errs *[]error) string {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		*errs = append(*errs, fmt.Errorf("ALORIG_SOURCE_URL=%q: want the address of this program's source, such as %s", v, DefaultSourceURL))
 	}
 	return v
 }
