@@ -6,10 +6,10 @@
 #   scripts/astrotiming-testdata.sh            # writes modules/astrotiming/engine/testdata/
 #
 # Rise/set, per case (local midnight of DATE in ZONE, as a Julian day in UT):
-#   swetest -rise -bj<JD> -p0 -geopos<lng>,<lat>,0 -at1013.25,10 -n2 -head -edir<EPHE>
+#   swetest -rise -bj<JD> -p0 -geopos<lng>,<lat>,0 -n2 -head -edir<EPHE>
 # prints two "rise … set …" lines: the sunrise and sunset of DATE, and the next day's sunrise
-# (the end of the planetary night). Upper limb, refraction with 1013.25 hPa and 10 °C, the
-# engine's default atmosphere.
+# (the end of the planetary night). Upper limb, refraction in swetest's default atmosphere
+# (1013.25 hPa, 15 °C: -at1013.25,15), which is also the engine's default.
 #
 # Longitudes, per instant (UT):
 #   swetest -b<D.M.YYYY> -ut<HH:MM:SS> -p0123456 -fplbs -g, -head -ep -edir<EPHE>
@@ -49,7 +49,7 @@ CASES=(
     secs=$(TZ="$zone" date -d "$date 00:00:00" +%s)
     jd=$(awk -v s="$secs" 'BEGIN { printf "%.8f", s / 86400 + 2440587.5 }')
     echo "case $name $zone $lat $lng $date $jd"
-    swetest -rise -bj"$jd" -p0 -geopos"$lng","$lat",0 -at1013.25,10 -n2 -head -edir"$EPHE" | grep '^rise'
+    swetest -rise -bj"$jd" -p0 -geopos"$lng","$lat",0 -n2 -head -edir"$EPHE" | grep '^rise'
   done
 } >"$OUT/riseset.txt"
 

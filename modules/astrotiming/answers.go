@@ -4,17 +4,26 @@ import (
 	"time"
 
 	"github.com/alorig/alorig/modules/astrotiming/engine"
+	"github.com/alorig/alorig/shared/ephemeris"
 )
 
-// Location echoes the place an answer was computed for, after rounding.
+// Location echoes the place an answer was computed for, after rounding, with the elevation and
+// the air that refracted the Sun at rise and set.
 type Location struct {
-	Lat float64 `json:"lat"`
-	Lng float64 `json:"lng"`
-	TZ  string  `json:"tz"`
+	Lat         float64 `json:"lat"`
+	Lng         float64 `json:"lng"`
+	TZ          string  `json:"tz"`
+	Elevation   float64 `json:"elevation" doc:"metres above sea level used for rise and set"`
+	Pressure    float64 `json:"pressure" doc:"hPa used for refraction; 0 means libswe estimated it from the elevation"`
+	Temperature float64 `json:"temperature" doc:"°C used for refraction"`
 }
 
 func locationOf(p engine.Place) Location {
-	return Location{Lat: p.Lat, Lng: p.Lng, TZ: p.Zone.String()}
+	atm := ephemeris.StandardAtmosphere // what the module's engine uses for a place without one
+	if p.Atm != nil {
+		atm = *p.Atm
+	}
+	return Location{Lat: p.Lat, Lng: p.Lng, TZ: p.Zone.String(), Elevation: p.Alt, Pressure: atm.PressureHPa, Temperature: atm.TemperatureC}
 }
 
 // HourJSON is one planetary hour as the API writes it: English ruler with its Arabic name.

@@ -193,8 +193,9 @@ func TestHoursAreCachedInRedis(t *testing.T) {
 
 	res, first := env.Do("GET", host, "/api/v1/hours?lat=31.54971&lng=74.34359&tz=Asia/Karachi&date=2026-03-13", k, "")
 	require.Equal(t, 200, res.StatusCode, first)
-	require.Contains(t, first, `"location":{"lat":31.55,"lng":74.344,"tz":"Asia/Karachi"}`, "coordinates are rounded to 0.001°")
-	keys, err := kv.Keys(ctx, "hours:v1:2026-03-13:*")
+	require.Contains(t, first, `"location":{"lat":31.55,"lng":74.344,"tz":"Asia/Karachi","elevation":0,"pressure":1013.25,"temperature":15}`,
+		"coordinates are rounded to 0.001°; sea level and the standard atmosphere by default")
+	keys, err := kv.Keys(ctx, "hours:v2:2026-03-13:*")
 	require.NoError(t, err)
 	require.Len(t, keys, 1)
 	ttl, err := kv.TTL(ctx, keys[0])

@@ -79,7 +79,12 @@ func (m *Module) askPost(c echo.Context) error {
 	if !page.Premium {
 		return fail(http.StatusForbidden, "Asking in plain words is part of the premium plan.")
 	}
-	req := AskRequest{Question: page.Question}
+	page.Elevation, page.Pressure, page.Temperature = c.FormValue("elevation"), c.FormValue("pressure"), c.FormValue("temperature")
+	air, err := airForm(page.Elevation, page.Pressure, page.Temperature)
+	if err != nil {
+		return fail(http.StatusUnprocessableEntity, placeMessage(err))
+	}
+	req := AskRequest{Question: page.Question, AtmosphereInput: air}
 	if errs := req.Validate(); len(errs) > 0 {
 		return fail(http.StatusUnprocessableEntity, "The question "+errs[0].Reason+".")
 	}

@@ -70,6 +70,8 @@ type AskRequest struct {
 	Lat *float64 `json:"lat,omitempty" doc:"latitude; with lng and tz, used instead of a place named in the question"`
 	Lng *float64 `json:"lng,omitempty" doc:"longitude"`
 	TZ  string   `json:"tz,omitempty" doc:"IANA time zone"`
+	// Elevation, pressure and temperature apply to whichever place the question is answered for.
+	AtmosphereInput
 }
 
 // Validate checks the question's length and that a place is all or nothing.
@@ -86,6 +88,10 @@ func (r *AskRequest) Validate() []web.FieldError {
 	}
 	if given := r.Lat != nil || r.Lng != nil || r.TZ != ""; given && (r.Lat == nil || r.Lng == nil || r.TZ == "") {
 		errs = append(errs, web.FieldError{Field: "lat", Reason: "lat, lng and tz go together: send all three or none"})
+	}
+	// Checked here, before the hourly allowance is counted.
+	if _, err := withAir(engine.Place{}, r.AtmosphereInput); err != nil {
+		errs = append(errs, airErrors(err)...)
 	}
 	return errs
 }
@@ -191,6 +197,9 @@ func (m *Module) Ask(ctx context.Context, who Caller, req AskRequest) (*AskAnswe
 	}
 	place, err := m.askPlace(ctx, who.UserID, req)
 	if err != nil {
+		return nil, err
+	}
+	if place.Place, err = withAir(place.Place, req.AtmosphereInput); err != nil {
 		return nil, err
 	}
 	rng, err := rangeOf(req.Question, engine.DateOf(now.In(place.Place.Zone)))

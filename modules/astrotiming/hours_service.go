@@ -12,6 +12,7 @@ import (
 
 	"github.com/alorig/alorig/modules/astrotiming/engine"
 	"github.com/alorig/alorig/shared/cache"
+	"github.com/alorig/alorig/shared/ephemeris"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -31,8 +32,19 @@ func LocationHash(p engine.Place) string {
 // HoursCacheKey is the Redis key (within the module's keyspace) of a day's hours.
 func HoursCacheKey(q HoursQuery) string { return hoursKey(q) }
 
+// v2: the default atmosphere became 15 °C (it was 10 °C), so v1 answers are a few seconds off.
+// A place at sea level in the standard atmosphere keeps the bare key the nightly job warms;
+// any other elevation or air gets its own.
 func hoursKey(q HoursQuery) string {
-	return "hours:v1:" + q.Date.String() + ":" + LocationHash(q.Place)
+	k := "hours:v2:" + q.Date.String() + ":" + LocationHash(q.Place)
+	if atm := q.Place.Atm; q.Place.Alt != 0 || (atm != nil && *atm != ephemeris.StandardAtmosphere) {
+		if atm == nil {
+			atm = &ephemeris.StandardAtmosphere
+		}
+		k += ":" + strconv.FormatFloat(q.Place.Alt, 'g', -1, 64) + "," + strconv.FormatFloat(atm.PressureHPa, 'g', -1, 64) +
+			"," + strconv.FormatFloat(atm.TemperatureC, 'g', -1, 64)
+	}
+	return k
 }
 
 // localHoursMax bounds the in-process layer in front of Redis (cache.Local, least recently used

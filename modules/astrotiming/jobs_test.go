@@ -35,7 +35,7 @@ func TestPrecomputeBriefingCleanup(t *testing.T) {
 	var ruler string
 	require.NoError(t, db.NewRaw("SELECT hours->>'day_ruler' FROM planetary_cache WHERE date = '2026-03-11'").Scan(ctx, &ruler))
 	require.Equal(t, "Mercury", ruler)
-	keys, err := env.Mounted("astrotiming").KV.Keys(ctx, "hours:v1:*")
+	keys, err := env.Mounted("astrotiming").KV.Keys(ctx, "hours:v2:*")
 	require.NoError(t, err)
 	require.Len(t, keys, 2, "the Redis hours cache is warmed too")
 

@@ -24,16 +24,22 @@ func newAPI(sessionCookie string) *web.API {
 }
 
 type placeParams struct {
-	Lat float64 `query:"lat" required:"true" doc:"latitude, degrees north (rounded to 0.001°)"`
-	Lng float64 `query:"lng" required:"true" doc:"longitude, degrees east (rounded to 0.001°)"`
-	TZ  string  `query:"tz" required:"true" doc:"IANA time zone, e.g. Asia/Karachi"`
+	Lat         float64 `query:"lat" required:"true" doc:"latitude, degrees north (rounded to 0.001°)"`
+	Lng         float64 `query:"lng" required:"true" doc:"longitude, degrees east (rounded to 0.001°)"`
+	TZ          string  `query:"tz" required:"true" doc:"IANA time zone, e.g. Asia/Karachi"`
+	Elevation   float64 `query:"elevation" doc:"metres above sea level, -500 to 9000 (default 0); used for sunrise and sunset"`
+	Pressure    float64 `query:"pressure" doc:"air pressure in hPa for refraction at sunrise and sunset, 500 to 1100, or 0 to estimate it from the elevation (default 1013.25, as swetest -rise)"`
+	Temperature float64 `query:"temperature" doc:"air temperature in °C for refraction at sunrise and sunset, -60 to 60 (default 15, as swetest -rise)"`
 }
 
 type hoursParams struct {
-	Lat  float64 `query:"lat" required:"true" doc:"latitude, degrees north (rounded to 0.001°)"`
-	Lng  float64 `query:"lng" required:"true" doc:"longitude, degrees east (rounded to 0.001°)"`
-	TZ   string  `query:"tz" required:"true" doc:"IANA time zone, e.g. Asia/Karachi"`
-	Date string  `query:"date" format:"date" doc:"local date YYYY-MM-DD (default today)"`
+	Lat         float64 `query:"lat" required:"true" doc:"latitude, degrees north (rounded to 0.001°)"`
+	Lng         float64 `query:"lng" required:"true" doc:"longitude, degrees east (rounded to 0.001°)"`
+	TZ          string  `query:"tz" required:"true" doc:"IANA time zone, e.g. Asia/Karachi"`
+	Date        string  `query:"date" format:"date" doc:"local date YYYY-MM-DD (default today)"`
+	Elevation   float64 `query:"elevation" doc:"metres above sea level, -500 to 9000 (default 0); used for sunrise and sunset"`
+	Pressure    float64 `query:"pressure" doc:"air pressure in hPa for refraction at sunrise and sunset, 500 to 1100, or 0 to estimate it from the elevation (default 1013.25, as swetest -rise)"`
+	Temperature float64 `query:"temperature" doc:"air temperature in °C for refraction at sunrise and sunset, -60 to 60 (default 15, as swetest -rise)"`
 }
 
 type positionsParams struct {
@@ -41,22 +47,28 @@ type positionsParams struct {
 }
 
 type tqsParams struct {
-	Activity string  `query:"activity" required:"true" doc:"activity key, name or synonym (GET /api/v1/activities)"`
-	Lat      float64 `query:"lat" required:"true" doc:"latitude, degrees north (rounded to 0.001°)"`
-	Lng      float64 `query:"lng" required:"true" doc:"longitude, degrees east (rounded to 0.001°)"`
-	TZ       string  `query:"tz" doc:"IANA time zone (default UTC)"`
-	At       string  `query:"at" format:"date-time" doc:"RFC 3339 instant (default now)"`
+	Activity    string  `query:"activity" required:"true" doc:"activity key, name or synonym (GET /api/v1/activities)"`
+	Lat         float64 `query:"lat" required:"true" doc:"latitude, degrees north (rounded to 0.001°)"`
+	Lng         float64 `query:"lng" required:"true" doc:"longitude, degrees east (rounded to 0.001°)"`
+	TZ          string  `query:"tz" doc:"IANA time zone (default UTC)"`
+	At          string  `query:"at" format:"date-time" doc:"RFC 3339 instant (default now)"`
+	Elevation   float64 `query:"elevation" doc:"metres above sea level, -500 to 9000 (default 0); used for sunrise and sunset"`
+	Pressure    float64 `query:"pressure" doc:"air pressure in hPa for refraction at sunrise and sunset, 500 to 1100, or 0 to estimate it from the elevation (default 1013.25, as swetest -rise)"`
+	Temperature float64 `query:"temperature" doc:"air temperature in °C for refraction at sunrise and sunset, -60 to 60 (default 15, as swetest -rise)"`
 }
 
 type searchParams struct {
-	Activity string  `query:"activity" required:"true" doc:"activity key, name or synonym (GET /api/v1/activities)"`
-	Lat      float64 `query:"lat" required:"true" doc:"latitude, degrees north (rounded to 0.001°)"`
-	Lng      float64 `query:"lng" required:"true" doc:"longitude, degrees east (rounded to 0.001°)"`
-	TZ       string  `query:"tz" doc:"IANA time zone (default UTC)"`
-	From     string  `query:"from" format:"date" doc:"first local date (default today)"`
-	To       string  `query:"to" format:"date" doc:"last local date, inclusive (default from + 6; at most 90 days)"`
-	MinScore int     `query:"min_score" doc:"0–100 (default 60)"`
-	Limit    int     `query:"limit" doc:"1–100 (default 10)"`
+	Activity    string  `query:"activity" required:"true" doc:"activity key, name or synonym (GET /api/v1/activities)"`
+	Lat         float64 `query:"lat" required:"true" doc:"latitude, degrees north (rounded to 0.001°)"`
+	Lng         float64 `query:"lng" required:"true" doc:"longitude, degrees east (rounded to 0.001°)"`
+	TZ          string  `query:"tz" doc:"IANA time zone (default UTC)"`
+	From        string  `query:"from" format:"date" doc:"first local date (default today)"`
+	To          string  `query:"to" format:"date" doc:"last local date, inclusive (default from + 6; at most 90 days)"`
+	MinScore    int     `query:"min_score" doc:"0–100 (default 60)"`
+	Limit       int     `query:"limit" doc:"1–100 (default 10)"`
+	Elevation   float64 `query:"elevation" doc:"metres above sea level, -500 to 9000 (default 0); used for sunrise and sunset"`
+	Pressure    float64 `query:"pressure" doc:"air pressure in hPa for refraction at sunrise and sunset, 500 to 1100, or 0 to estimate it from the elevation (default 1013.25, as swetest -rise)"`
+	Temperature float64 `query:"temperature" doc:"air temperature in °C for refraction at sunrise and sunset, -60 to 60 (default 15, as swetest -rise)"`
 }
 
 type activitiesParams struct {

@@ -55,7 +55,8 @@ func (m *Module) dayPage(c echo.Context) error {
 			return err
 		}
 	}
-	page := views.Day{Place: name, Lat: city.Lat, Lng: city.Lng, TZ: city.TZ, Cities: slices.Clone(cities)}
+	page := views.Day{Place: name, Lat: city.Lat, Lng: city.Lng, TZ: city.TZ, Cities: slices.Clone(cities),
+		Elevation: q.Get("elevation"), Pressure: q.Get("pressure"), Temperature: q.Get("temperature")}
 	actKey := q.Get("activity")
 	if actKey == "" {
 		actKey = DefaultActivity
@@ -74,10 +75,12 @@ func (m *Module) dayPage(c echo.Context) error {
 		city.TZ = "UTC"
 		page.TZ = "UTC"
 	}
-	p, err := placeQuery(url.Values{"lat": {city.Lat}, "lng": {city.Lng}, "tz": {city.TZ}}, true)
+	p, err := placeQuery(url.Values{"lat": {city.Lat}, "lng": {city.Lng}, "tz": {city.TZ},
+		"elevation": {page.Elevation}, "pressure": {page.Pressure}, "temperature": {page.Temperature}}, true)
 	if err != nil {
 		return fail(http.StatusUnprocessableEntity, placeMessage(err))
 	}
+	page.Air = airText(locationOf(p))
 	if page.Place == "" {
 		page.Place = strconv.FormatFloat(p.Lat, 'f', 3, 64) + ", " + strconv.FormatFloat(p.Lng, 'f', 3, 64)
 	}
@@ -136,9 +139,23 @@ func placeMessage(err error) string {
 	if !errors.As(err, &fe) {
 		return "This place cannot be used; check the latitude, longitude and time zone."
 	}
-	label := map[string]string{"lat": "Latitude", "lng": "Longitude", "tz": "Time zone"}[fe.Field]
+	label := map[string]string{"lat": "Latitude", "lng": "Longitude", "tz": "Time zone",
+		"elevation": "Elevation", "pressure": "Pressure", "temperature": "Temperature"}[fe.Field]
 	if label == "" {
 		label = fe.Field
 	}
 	return label + ": " + fe.Reason + "."
+}
+
+// airText says for the page's footer what rise and set were computed with.
+func airText(l Location) string {
+	elev := "sea level"
+	if l.Elevation != 0 {
+		elev = strconv.FormatFloat(l.Elevation, 'f', -1, 64) + " m"
+	}
+	press := strconv.FormatFloat(l.Pressure, 'f', -1, 64) + " hPa"
+	if l.Pressure == 0 {
+		press = "pressure from the elevation"
+	}
+	return elev + ", " + press + ", " + strconv.FormatFloat(l.Temperature, 'f', -1, 64) + " °C"
 }

@@ -9,10 +9,14 @@ import (
 	"time"
 
 	"github.com/alorig/alorig/modules/astrotiming/engine"
+	"github.com/alorig/alorig/shared/ephemeris"
+	"github.com/alorig/alorig/shared/web"
 )
 
-// placeQuery reads lat, lng and tz from a query string. When tz is optional and absent, UTC is
-// used. Coordinates are rounded to engine.CoordDecimals.
+// placeQuery reads lat, lng and tz from a query string, and the optional elevation (metres),
+// pressure (hPa) and temperature (°C) that set refraction at rise and set (default: sea level
+// and the standard atmosphere, 1013.25 hPa and 15 °C, as `swetest -rise`). When tz is optional
+// and absent, UTC is used. Coordinates are rounded to engine.CoordDecimals.
 func placeQuery(q url.Values, tzRequired bool) (engine.Place, error) {
 	tz := q.Get("tz")
 	if tz == "" && !tzRequired {
@@ -43,6 +47,7 @@ func placeQuery(q url.Values, tzRequired bool) (engine.Place, error) {
 	} else if p.Zone, err = engine.ParseZone(tz); err != nil {
 		add(err)
 	}
+	airQuery(q, &p, add)
 	switch len(errs) {
 	case 0:
 	case 1:
@@ -52,6 +57,54 @@ func placeQuery(q url.Values, tzRequired bool) (engine.Place, error) {
 	}
 	p.Lat, p.Lng = engine.RoundCoord(p.Lat), engine.RoundCoord(p.Lng)
 	return p, nil
+}
+
+// airQuery sets p's elevation and atmosphere from q's elevation, pressure and temperature, each
+// defaulting to sea level and ephemeris.StandardAtmosphere; a bad value goes to add.
+func airQuery(q url.Values, p *engine.Place, add func(error)) {
+	atm := ephemeris.StandardAtmosphere
+	p.Alt = optFloat(q, "elevation", 0, engine.CheckElevation, add)
+	atm.PressureHPa = optFloat(q, "pressure", atm.PressureHPa, engine.CheckPressure, add)
+	atm.TemperatureC = optFloat(q, "temperature", atm.TemperatureC, engine.CheckTemperature, add)
+	p.Atm = &atm
+}
+
+// withAir is p at the elevation and in the air a gives (defaults for members it leaves out):
+// for places that come from a name or a saved row rather than from coordinates sent.
+func withAir(p engine.Place, a AtmosphereInput) (engine.Place, error) {
+	var errs fieldErrors
+	airQuery(a.addTo(url.Values{}), &p, func(err error) {
+		var fe *engine.FieldError
+		if errors.As(err, &fe) {
+			errs = append(errs, fe)
+		}
+	})
+	switch len(errs) {
+	case 0:
+		return p, nil
+	case 1:
+		return p, errs[0]
+	}
+	return p, errs
+}
+
+// optFloat reads an optional decimal query value checked by check; absent gives def. A bad one
+// is handed to add and def returned.
+func optFloat(q url.Values, field string, def float64, check func(float64) error, add func(error)) float64 {
+	s := strings.TrimSpace(q.Get(field))
+	if s == "" {
+		return def
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		add(&engine.FieldError{Field: field, Reason: fmt.Sprintf("%q is not a decimal number", clip(s))})
+		return def
+	}
+	if err := check(v); err != nil {
+		add(err)
+		return def
+	}
+	return v
 }
 
 // fieldErrors is several bad query fields at once. errors.As finds the first as a
@@ -215,4 +268,82 @@ func clip(s string) string {
 		return s[:40] + "…"
 	}
 	return s
+}
+
+// AtmosphereInput is the optional elevation and air of a JSON request, for refraction at rise
+// and set; embedded in every request body whose answer depends on sunrise and sunset. Absent
+// members take the defaults of the query parameters of the same names.
+type AtmosphereInput struct {
+	Elevation   *float64 `json:"elevation,omitempty" doc:"metres above sea level, -500 to 9000 (default 0)"`
+	Pressure    *float64 `json:"pressure,omitempty" doc:"air pressure in hPa for refraction at rise and set, 500 to 1100, or 0 to estimate it from the elevation (default 1013.25)"`
+	Temperature *float64 `json:"temperature,omitempty" doc:"air temperature in °C for refraction at rise and set, -60 to 60 (default 15)"`
+}
+
+// addTo writes the members given into q, for placeQuery, and returns q.
+func (a AtmosphereInput) addTo(q url.Values) url.Values {
+	for _, f := range []struct {
+		name string
+		v    *float64
+	}{{"elevation", a.Elevation}, {"pressure", a.Pressure}, {"temperature", a.Temperature}} {
+		if f.v != nil {
+			q.Set(f.name, strconv.FormatFloat(*f.v, 'g', -1, 64))
+		}
+	}
+	return q
+}
+
+// or is a with each absent member taken from def.
+func (a AtmosphereInput) or(def AtmosphereInput) AtmosphereInput {
+	if a.Elevation == nil {
+		a.Elevation = def.Elevation
+	}
+	if a.Pressure == nil {
+		a.Pressure = def.Pressure
+	}
+	if a.Temperature == nil {
+		a.Temperature = def.Temperature
+	}
+	return a
+}
+
+// airErrors is withAir's error as the field errors of a JSON body.
+func airErrors(err error) []web.FieldError {
+	var many fieldErrors
+	if errors.As(err, &many) {
+		out := make([]web.FieldError, len(many))
+		for i, fe := range many {
+			out[i] = web.FieldError{Field: fe.Field, Reason: fe.Reason}
+		}
+		return out
+	}
+	fe := fieldErr(err)
+	return []web.FieldError{{Field: fe.Field, Reason: fe.Reason}}
+}
+
+// airForm reads a page form's elevation, pressure and temperature (each optional) and checks
+// them as the API does.
+func airForm(elevation, pressure, temperature string) (AtmosphereInput, error) {
+	q := url.Values{"elevation": {elevation}, "pressure": {pressure}, "temperature": {temperature}}
+	var p engine.Place
+	var errs fieldErrors
+	airQuery(q, &p, func(err error) {
+		var fe *engine.FieldError
+		if errors.As(err, &fe) {
+			errs = append(errs, fe)
+		}
+	})
+	if len(errs) > 0 {
+		return AtmosphereInput{}, errs[0]
+	}
+	var a AtmosphereInput
+	if strings.TrimSpace(elevation) != "" {
+		a.Elevation = &p.Alt
+	}
+	if strings.TrimSpace(pressure) != "" {
+		a.Pressure = &p.Atm.PressureHPa
+	}
+	if strings.TrimSpace(temperature) != "" {
+		a.Temperature = &p.Atm.TemperatureC
+	}
+	return a, nil
 }

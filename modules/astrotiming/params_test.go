@@ -15,7 +15,7 @@ import (
 var fuzzNow = time.Date(2026, 3, 11, 10, 0, 0, 0, time.UTC)
 
 var knownFields = map[string]bool{"lat": true, "lng": true, "tz": true, "date": true, "from": true, "to": true, "at": true,
-	"activity": true, "min_score": true, "limit": true}
+	"activity": true, "min_score": true, "limit": true, "elevation": true, "pressure": true, "temperature": true}
 
 // checkParsed holds for every query string: either a FieldError naming a known field, or
 // values inside the documented ranges.
@@ -35,6 +35,8 @@ func checkParsed(t *testing.T, raw string) {
 		require.True(t, p.Lat >= -90 && p.Lat <= 90 && p.Lng >= -180 && p.Lng <= 180, raw)
 		require.Equal(t, p.Lat, engine.RoundCoord(p.Lat))
 		require.NotNil(t, p.Zone)
+		require.NoError(t, p.Validate(), "%q: elevation and atmosphere within their ranges", raw)
+		require.NotNil(t, p.Atm, "%q: the atmosphere used is always explicit", raw)
 	}
 	if h, err := astrotiming.ParseHoursQuery(q, fuzzNow); err != nil {
 		fieldOK(err)
@@ -65,6 +67,7 @@ func FuzzParseQueries(f *testing.F) {
 		"activity=writing&lat=1&lng=2&from=2026-01-01&to=2026-03-31&min_score=0&limit=100",
 		"activity=%00&lat=1&lng=2&from=2026-01-01&to=2025-01-01", "activity=Write&lat=-90&lng=180&at=2026-03-11T10:00:00+05:00",
 		"tz=../../etc/passwd&lat=0&lng=0", "date=2026-02-29&lat=0&lng=0&tz=UTC", "at=9999-12-31T23:59:59Z&activity=x&lat=0&lng=0",
+		"lat=1&lng=2&tz=UTC&elevation=2850&pressure=0&temperature=-5", "lat=1&lng=2&tz=UTC&elevation=9001&pressure=499&temperature=NaN",
 	} {
 		f.Add(s)
 	}

@@ -3,6 +3,7 @@ package astrotiming
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/alorig/alorig/modules/astrotiming/engine"
@@ -12,9 +13,10 @@ import (
 
 // ScheduleRequest is POST /api/v1/schedule.
 type ScheduleRequest struct {
-	Lat   *float64           `json:"lat"`
-	Lng   *float64           `json:"lng"`
-	TZ    string             `json:"tz"`
+	Lat *float64 `json:"lat"`
+	Lng *float64 `json:"lng"`
+	TZ  string   `json:"tz"`
+	AtmosphereInput
 	From  string             `json:"from"` // YYYY-MM-DD from local midnight; default now
 	Days  int                `json:"days"` // 1–90, default 7
 	Items []ScheduleItemJSON `json:"items"`
@@ -41,7 +43,7 @@ func (r *ScheduleRequest) Validate() []web.FieldError {
 	if tz == "" {
 		tz = "UTC"
 	}
-	p, err := placeQuery(map[string][]string{"lat": {coordString(r.Lat)}, "lng": {coordString(r.Lng)}, "tz": {tz}}, true)
+	p, err := placeQuery(r.addTo(url.Values{"lat": {coordString(r.Lat)}, "lng": {coordString(r.Lng)}, "tz": {tz}}), true)
 	if fe := fieldErr(err); fe != nil {
 		return []web.FieldError{{Field: fe.Field, Reason: fe.Reason}}
 	}
@@ -103,9 +105,10 @@ func (m *Module) postSchedule(c echo.Context) error {
 // "saved": true, their stored upcoming entries) are scored, overlaps listed, and unfavourable
 // or overlapping ones get better free slots within lookahead_days.
 type CheckRequest struct {
-	Lat           *float64     `json:"lat"`
-	Lng           *float64     `json:"lng"`
-	TZ            string       `json:"tz"`
+	Lat *float64 `json:"lat"`
+	Lng *float64 `json:"lng"`
+	TZ  string   `json:"tz"`
+	AtmosphereInput
 	LookaheadDays int          `json:"lookahead_days"`
 	Entries       []CheckEntry `json:"entries"`
 	Saved         bool         `json:"saved"`
@@ -128,7 +131,7 @@ func (r *CheckRequest) Validate() []web.FieldError {
 	if tz == "" {
 		tz = "UTC"
 	}
-	p, err := placeQuery(map[string][]string{"lat": {coordString(r.Lat)}, "lng": {coordString(r.Lng)}, "tz": {tz}}, true)
+	p, err := placeQuery(r.addTo(url.Values{"lat": {coordString(r.Lat)}, "lng": {coordString(r.Lng)}, "tz": {tz}}), true)
 	if fe := fieldErr(err); fe != nil {
 		return []web.FieldError{{Field: fe.Field, Reason: fe.Reason}}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -83,9 +84,10 @@ const MaxBulk = 100
 // BulkRequest is POST /api/v1/tqs/bulk: up to MaxBulk scores in one call; each item may name
 // its own place, else the request's.
 type BulkRequest struct {
-	Lat   *float64   `json:"lat"`
-	Lng   *float64   `json:"lng"`
-	TZ    string     `json:"tz"`
+	Lat *float64 `json:"lat"`
+	Lng *float64 `json:"lng"`
+	TZ  string   `json:"tz"`
+	AtmosphereInput
 	Items []BulkItem `json:"items"`
 
 	places []engine.Place
@@ -100,6 +102,8 @@ type BulkItem struct {
 	Lat      *float64 `json:"lat,omitempty"`
 	Lng      *float64 `json:"lng,omitempty"`
 	TZ       string   `json:"tz,omitempty"`
+	// Elevation, pressure and temperature of an item replace the request's one by one.
+	AtmosphereInput
 }
 
 func coordString(v *float64) string {
@@ -131,7 +135,7 @@ func (r *BulkRequest) Validate() []web.FieldError {
 		if tz == "" {
 			tz = "UTC"
 		}
-		q := map[string][]string{"lat": {coordString(lat)}, "lng": {coordString(lng)}, "tz": {tz}}
+		q := it.AtmosphereInput.or(r.AtmosphereInput).addTo(url.Values{"lat": {coordString(lat)}, "lng": {coordString(lng)}, "tz": {tz}})
 		p, err := placeQuery(q, true)
 		if fe := fieldErr(err); fe != nil {
 			errs = append(errs, web.FieldError{Field: prefix + fe.Field, Reason: fe.Reason})

@@ -4,7 +4,8 @@
 # usage: scripts/dev/ensure-packages.sh [build|services|all|browser|npm|pdf]   (default: all)
 #
 #   build     gcc, libc6-dev, pkg-config, libswe-dev (cgo Swiss Ephemeris), swe-basic-data
-#             (ephemeris files), ca-certificates (Go module downloads)
+#             (ephemeris files), swetest (the reference AstroTiming's rise and set are tested
+#             against), ca-certificates (Go module downloads)
 #   services  postgresql + postgresql-contrib unless ALORIG_DATABASE_URL is set,
 #             redis-server unless ALORIG_REDIS_URL is set
 #   browser   chromium, the browser the front-end tests drive
@@ -31,7 +32,7 @@ npm) wanted+=(npm) ;;
 pdf) wanted+=(poppler-utils libharfbuzz-bin) ;;
 esac
 if [ "$group" = build ] || [ "$group" = all ]; then
-	wanted+=(gcc libc6-dev pkg-config libswe-dev swe-basic-data ca-certificates)
+	wanted+=(gcc libc6-dev pkg-config libswe-dev swe-basic-data swetest ca-certificates)
 fi
 if [ "$group" = services ] || [ "$group" = all ]; then
 	if [ -z "${ALORIG_DATABASE_URL:-}" ]; then

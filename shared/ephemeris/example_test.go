@@ -8,6 +8,7 @@ import (
 )
 
 // Positions and sunrise for flatlib's published example: Lisbon area, 13 March 2015.
+// The sunrise is that of the standard atmosphere (1013.25 hPa, 15 °C), as `swetest -rise` prints it.
 func Example() {
 	eph, err := ephemeris.Open(ephemeris.DefaultPath)
 	if err != nil {
@@ -35,6 +36,6 @@ func Example() {
 	fmt.Println(err != nil)
 	// Output:
 	// Venus 25.5031° moving 1.2114°/day
-	// sunrise 06:50:32 UT
+	// sunrise 06:50:37 UT
 	// true
 }

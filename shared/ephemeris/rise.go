@@ -35,17 +35,19 @@ type GeoPos struct {
 }
 
 // Atmosphere sets the refraction model for rise and set: pressure in hPa and temperature in °C.
-// libswe treats PressureHPa 0 as "estimate from the altitude" (1013.25 hPa at sea level).
+// libswe treats PressureHPa 0 as "estimate from the altitude" (1013.25 hPa at sea level, about
+// 700 hPa at 3000 m).
 type Atmosphere struct {
 	PressureHPa  float64 `json:"pressure_hpa"`
 	TemperatureC float64 `json:"temperature_c"`
 }
 
-// StandardAtmosphere is the default used across Alorig: sea-level standard pressure and 10 °C, a
-// mild temperature close to the yearly mean of the places our users live in. flatlib passes 0/0,
-// which libswe reads as 1013.25 hPa and 0 °C; the colder air refracts a little more and moves a
-// mid-latitude sunrise a few seconds earlier.
-var StandardAtmosphere = Atmosphere{PressureHPa: 1013.25, TemperatureC: 10}
+// StandardAtmosphere is the default used across Alorig: the standard atmosphere at sea level,
+// 1013.25 hPa and 15 °C, which is what `swetest -rise` uses when not given -at, so answers agree
+// with the reference program by default. flatlib passes 0/0, which libswe reads as 1013.25 hPa
+// and 0 °C; the colder air refracts a little more and moves a mid-latitude sunrise a few seconds
+// earlier.
+var StandardAtmosphere = Atmosphere{PressureHPa: 1013.25, TemperatureC: 15}
 
 // RiseTrans finds the first event of body after jdUT as seen from geo (swe_rise_trans).
 // It returns ErrNoEvent when the body stays above or below the horizon, ErrOutOfRange when the

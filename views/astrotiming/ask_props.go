@@ -6,12 +6,16 @@ const AskPagePath = "/ask"
 
 // AskPage is the question page: the form, and the answer once asked.
 type AskPage struct {
-	SignedIn    bool
-	Email       string
-	Plan        string
-	Premium     bool
-	CSRF        string // the session's CSRF token, sent back by the form
-	Question    string // the form's value
+	SignedIn bool
+	Email    string
+	Plan     string
+	Premium  bool
+	CSRF     string // the session's CSRF token, sent back by the form
+	Question string // the form's value
+	// Elevation, Pressure and Temperature are the form's optional refraction inputs as sent.
+	Elevation   string
+	Pressure    string
+	Temperature string
 	Error       string // why the question was not answered
 	ErrorStatus int
 	Places      []string // the cities a question may name

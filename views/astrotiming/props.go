@@ -65,6 +65,12 @@ type Day struct {
 	Score       *Score
 	Error       string // shown instead of the hours (bad input, polar day, no ephemeris)
 	ErrorStatus int
+	// Elevation, Pressure and Temperature are the form's optional refraction inputs as sent
+	// (empty: the defaults); Air says what the hours were computed with.
+	Elevation   string
+	Pressure    string
+	Temperature string
+	Air         string // "sea level, 1013.25 hPa, 15 °C"
 }
 
 // CalendarPage is the page where a signed-in user manages scheduling: plan, connected

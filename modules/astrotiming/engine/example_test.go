@@ -41,8 +41,8 @@ func Example() {
 	fmt.Println(act.Key, "now:", score.Hour.Ruler, "hour,", score.Band, score.Breakdown.Total() == score.Score)
 	// Output:
 	// day ruler: Venus / Zuhra
-	// hour 1 Venus 06:56:36–07:50:24
-	// hour 2 Mercury 07:50:24–08:44:13
-	// hour 3 Moon 08:44:13–09:38:01
+	// hour 1 Venus 06:56:41–07:50:28
+	// hour 2 Mercury 07:50:28–08:44:16
+	// hour 3 Moon 08:44:16–09:38:04
 	// sign_contract now: Jupiter hour, Good true
 }

@@ -24,7 +24,8 @@ type Engine struct {
 type Option func(*Engine)
 
 // WithAtmosphere sets the pressure and temperature used for refraction at sunrise and sunset
-// (default ephemeris.StandardAtmosphere: 1013.25 hPa, 10 °C).
+// when a Place brings none (default ephemeris.StandardAtmosphere: 1013.25 hPa, 15 °C, as
+// `swetest -rise`).
 func WithAtmosphere(a ephemeris.Atmosphere) Option { return func(e *Engine) { e.atm = a } }
 
 // New builds an Engine on an opened ephemeris. clk answers "now" for the *Now helpers.
@@ -36,8 +37,16 @@ func New(eph *ephemeris.Ephemeris, clk clock.Clock, opts ...Option) *Engine {
 	return e
 }
 
-// Atmosphere is the refraction model in use.
+// Atmosphere is the refraction model used for places that bring none.
 func (e *Engine) Atmosphere() ephemeris.Atmosphere { return e.atm }
+
+// AtmosphereAt is the refraction model used at p: its own, else the engine's.
+func (e *Engine) AtmosphereAt(p Place) ephemeris.Atmosphere {
+	if p.Atm != nil {
+		return *p.Atm
+	}
+	return e.atm
+}
 
 // ErrPolar is matched by *PolarError.
 var ErrPolar = errors.New("astrotiming: no planetary hours at this place and date")
@@ -149,7 +158,7 @@ func buildDay(date Date, rise, set, next time.Time) *Day {
 }
 
 func (e *Engine) nextEvent(after time.Time, ev ephemeris.Event, p Place) (time.Time, error) {
-	t, err := e.eph.NextEvent(after, ephemeris.Sun, ev, ephemeris.GeoPos{Lng: p.Lng, Lat: p.Lat, Alt: p.Alt}, e.atm)
+	t, err := e.eph.NextEvent(after, ephemeris.Sun, ev, ephemeris.GeoPos{Lng: p.Lng, Lat: p.Lat, Alt: p.Alt}, e.AtmosphereAt(p))
 	if err != nil {
 		return time.Time{}, err
 	}

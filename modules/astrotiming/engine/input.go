@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/alorig/alorig/shared/ephemeris"
 )
 
 // MaxRangeDays bounds forward searches and schedules.
@@ -29,13 +31,27 @@ func (e *FieldError) Error() string { return "astrotiming: " + e.Field + ": " + 
 func (e *FieldError) Unwrap() error { return ErrInvalid }
 
 // Place is where the hours are computed: latitude north-positive, longitude east-positive, in
-// degrees, altitude in metres, and the IANA zone that defines the local date.
+// degrees, elevation in metres, and the IANA zone that defines the local date. Atm, when set,
+// is the air that refracts the Sun at rise and set there; nil means the engine's default
+// (ephemeris.StandardAtmosphere unless WithAtmosphere said otherwise).
 type Place struct {
 	Lat  float64
 	Lng  float64
 	Alt  float64
 	Zone *time.Location
+	Atm  *ephemeris.Atmosphere
 }
+
+// Ranges of the refraction inputs. Pressure 0 is allowed on its own: libswe then estimates it
+// from the elevation, as swe_rise_trans documents.
+const (
+	MinElevation   = -500.0
+	MaxElevation   = 9000.0
+	MinPressure    = 500.0
+	MaxPressure    = 1100.0
+	MinTemperature = -60.0
+	MaxTemperature = 60.0
+)
 
 // Validate checks the ranges of a Place built by hand.
 func (p Place) Validate() error {
@@ -48,8 +64,40 @@ func (p Place) Validate() error {
 	if p.Zone == nil {
 		return &FieldError{Field: "tz", Reason: "time zone is required"}
 	}
-	if math.IsNaN(p.Alt) || p.Alt < -500 || p.Alt > 9000 {
-		return &FieldError{Field: "alt", Reason: "must be between -500 and 9000 metres"}
+	if err := CheckElevation(p.Alt); err != nil {
+		return err
+	}
+	if p.Atm != nil {
+		if err := CheckPressure(p.Atm.PressureHPa); err != nil {
+			return err
+		}
+		if err := CheckTemperature(p.Atm.TemperatureC); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CheckPressure accepts 0 ("estimate from the elevation") or 500–1100 hPa.
+func CheckPressure(v float64) error {
+	if v != 0 && (math.IsNaN(v) || v < MinPressure || v > MaxPressure) {
+		return &FieldError{Field: "pressure", Reason: "must be between 500 and 1100 hPa, or 0 to estimate it from the elevation"}
+	}
+	return nil
+}
+
+// CheckTemperature accepts −60 … 60 °C.
+func CheckTemperature(v float64) error {
+	if math.IsNaN(v) || v < MinTemperature || v > MaxTemperature {
+		return &FieldError{Field: "temperature", Reason: "must be between -60 and 60 °C"}
+	}
+	return nil
+}
+
+// CheckElevation accepts −500 … 9000 metres.
+func CheckElevation(v float64) error {
+	if math.IsNaN(v) || v < MinElevation || v > MaxElevation {
+		return &FieldError{Field: "elevation", Reason: "must be between -500 and 9000 metres"}
 	}
 	return nil
 }
