@@ -12,6 +12,7 @@ import type { Category, CategoryList, Picture, Product, ProductInput, Variant } 
 import { resizePhoto, uploadOrKeep } from "../upload";
 import { pictureURL } from "../util";
 import { PendingPhotoItems, PendingPhotosNote, usePendingPhotos } from "./OfflinePhotos";
+import { Suggestions } from "./Suggestions";
 
 function variantsText(vs: Variant[]): string {
   return vs.map((v) => `${v.label}: ${v.options.join(", ")}`).join("\n");
@@ -167,6 +168,8 @@ export function ProductForm({ id }: { id?: number }) {
         {error != null && !capped && <ProblemAlert error={error} />}
         <Button type="submit" busy={busy}>{id === undefined ? t("form.save") : t("form.saveChanges")}</Button>
       </form>
+      {/* The AI pipeline's suggestions; an accepted text is put in the form too, so saving keeps it. */}
+      {product && <Suggestions product={product} onApplied={(f, v) => (f === "title" ? setTitle(v) : f === "description" ? setDescription(v) : undefined)} />}
     </Card>
   );
 }
