@@ -43,6 +43,8 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** A name for the server's log file under results/. */
   name?: string;
+  /** Runs `alorig seed` for each module after migrating (the demo stores, products, accounts). */
+  seed?: boolean;
 }
 
 export interface Server {
@@ -208,6 +210,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   try {
     for (const a of apps) {
       const { stdout, stderr } = await run(binary, ["migrate", `--app=${a}`], { env });
+      log.write(stdout + stderr);
+    }
+    for (const a of opts.seed ? apps : []) {
+      const { stdout, stderr } = await run(binary, ["seed", `--app=${a}`], { env });
       log.write(stdout + stderr);
     }
     proc = spawn(binary, ["serve", `--apps=${apps.join(",")}`, "--with-worker", "--addr=127.0.0.1:0"], {

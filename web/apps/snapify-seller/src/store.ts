@@ -12,10 +12,20 @@ interface StoresState {
   set(s: Store): void;
 }
 
+// The first screen needs the session and the seller's stores: the stores are asked for as the
+// script starts, alongside the session (api.ts's /auth/me), instead of after its answer. The
+// first load uses that request when it succeeded (a signed-out visitor's 401 changes nothing).
+let early: Promise<{ stores: Store[] }> | undefined = typeof window === "undefined" ? undefined : api.get<{ stores: Store[] }>("/stores");
+early?.catch(() => undefined); // read, with its failure, by the first load
+
 export const useStores = create<StoresState>((set, get) => ({
   stale: false,
   async load() {
-    const { data, stale } = await readCached("stores", () => api.get<{ stores: Store[] }>("/stores"));
+    const first = early;
+    early = undefined;
+    const ask = () => api.get<{ stores: Store[] }>("/stores");
+    // A failed early request (signed out then, say) is asked again rather than believed.
+    const { data, stale } = await readCached("stores", () => (first ? first.catch(ask) : ask()));
     const cur = get().current;
     set({ stores: data.stores, stale, current: data.stores.find((s) => s.slug === cur?.slug) ?? data.stores[0] });
   },

@@ -25,6 +25,9 @@ export function Products() {
     let live = true;
     (async () => {
       try {
+        // The plan's count is asked for alongside the first page, not after the last one.
+        const subscription = readCached(`subscription:${store.slug}`, () => api.get<SubscriptionAnswer>(`${storePath()}/subscription`));
+        subscription.catch(() => undefined); // awaited below, where its failure is shown
         const all: Product[] = [];
         let wasStale = false;
         for (let page = 1; page < 50; page++) {
@@ -33,7 +36,7 @@ export function Products() {
           all.push(...data.products);
           if (all.length >= data.total || data.products.length === 0) break;
         }
-        const s = await readCached(`subscription:${store.slug}`, () => api.get<SubscriptionAnswer>(`${storePath()}/subscription`));
+        const s = await subscription;
         if (!live) return;
         setProducts(all);
         setSub(s.data);
