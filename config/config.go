@@ -134,6 +134,11 @@ type Config struct {
 	MailFrom      string
 	ShutdownGrace time.Duration
 	EphePath      string
+
+	// SendGridKey, when set, sends the platform's mail through SendGrid's v3 API at
+	// SendGridBaseURL instead of SMTP.
+	SendGridKey     string
+	SendGridBaseURL string
 	// SourceURL is ALORIG_SOURCE_URL: where the source of the running program is offered to
 	// its network users (AGPL-3.0 §13, since the binary links libswe); /source points there.
 	SourceURL string
@@ -181,6 +186,22 @@ type SnapifyConfig struct {
 	S3SecretKey           string
 	MediaDir              string
 	PublicBaseURL         string
+	// Pro plan payments (modules/snapify/payments): a gateway without its credentials answers
+	// checkouts 503 naming what to set. ProGraceDays is how long a lapsed Pro plan keeps its
+	// features before the store moves to Free.
+	JazzCashMerchantID    string
+	JazzCashPassword      string
+	JazzCashIntegritySalt string
+	JazzCashURL           string
+	EasyPaisaStoreID      string
+	EasyPaisaHashKey      string
+	EasyPaisaUsername     string
+	EasyPaisaPassword     string
+	EasyPaisaAccountNum   string
+	EasyPaisaCheckoutURL  string
+	EasyPaisaConfirmURL   string
+	EasyPaisaAPIBase      string
+	ProGraceDays          int
 	// Social auto-posting (Pro): Meta's Graph API (each store brings its own Page token; the
 	// app secret, when set, signs every call with appsecret_proof) and how many posts a store
 	// sends in any 24 hours.
@@ -301,6 +322,19 @@ func Load(getenv Getenv) (*Config, error) {
 			S3SecretKey:           str("ALORIG_SNAPIFY_S3_SECRET_KEY", ""),
 			MediaDir:              str("ALORIG_SNAPIFY_MEDIA_DIR", "var/snapify-media"),
 			PublicBaseURL:         str("ALORIG_SNAPIFY_PUBLIC_URL", ""),
+			JazzCashMerchantID:    str("ALORIG_SNAPIFY_JAZZCASH_MERCHANT_ID", ""),
+			JazzCashPassword:      str("ALORIG_SNAPIFY_JAZZCASH_PASSWORD", ""),
+			JazzCashIntegritySalt: str("ALORIG_SNAPIFY_JAZZCASH_INTEGRITY_SALT", ""),
+			JazzCashURL:           str("ALORIG_SNAPIFY_JAZZCASH_URL", "https://sandbox.jazzcash.com.pk/CustomerPortal/transactionmanagement/merchantform/"),
+			EasyPaisaStoreID:      str("ALORIG_SNAPIFY_EASYPAISA_STORE_ID", ""),
+			EasyPaisaHashKey:      str("ALORIG_SNAPIFY_EASYPAISA_HASH_KEY", ""),
+			EasyPaisaUsername:     str("ALORIG_SNAPIFY_EASYPAISA_USERNAME", ""),
+			EasyPaisaPassword:     str("ALORIG_SNAPIFY_EASYPAISA_PASSWORD", ""),
+			EasyPaisaAccountNum:   str("ALORIG_SNAPIFY_EASYPAISA_ACCOUNT_NUM", ""),
+			EasyPaisaCheckoutURL:  str("ALORIG_SNAPIFY_EASYPAISA_CHECKOUT_URL", "https://easypaystg.easypaisa.com.pk/easypay/Index.jsf"),
+			EasyPaisaConfirmURL:   str("ALORIG_SNAPIFY_EASYPAISA_CONFIRM_URL", "https://easypaystg.easypaisa.com.pk/easypay/Confirm.jsf"),
+			EasyPaisaAPIBase:      str("ALORIG_SNAPIFY_EASYPAISA_API_BASE", "https://easypaystg.easypaisa.com.pk/easypay-service/rest/v4"),
+			ProGraceDays:          num("ALORIG_SNAPIFY_PRO_GRACE_DAYS", 3),
 			MetaGraphBase:         str("ALORIG_SNAPIFY_META_GRAPH_BASE", "https://graph.facebook.com"),
 			MetaGraphVersion:      str("ALORIG_SNAPIFY_META_GRAPH_VERSION", "v21.0"),
 			MetaAppSecret:         str("ALORIG_SNAPIFY_META_APP_SECRET", ""),
@@ -367,6 +401,8 @@ func Load(getenv Getenv) (*Config, error) {
 	}
 	c.SMTPURL = str("ALORIG_SMTP_URL", "")
 	c.MailFrom = str("ALORIG_MAIL_FROM", "Alorig <no-reply@alorig.com>")
+	c.SendGridKey = str("ALORIG_SENDGRID_API_KEY", "")
+	c.SendGridBaseURL = str("ALORIG_SENDGRID_BASE_URL", "https://api.sendgrid.com")
 	if c.SMTPURL != "" {
 		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
 			errs = append(errs, fmt.Errorf("ALORIG_SMTP_URL=%s: want smtp://user:password@host:587 or smtps://user:password@host:465", RedactURL(c.SMTPURL)))

@@ -40,8 +40,10 @@ func (m *Module) appLabel(host string) string {
 // (another host, or /api and /media paths that no API route took) to next.
 func (m *Module) hostApps(next echo.HandlerFunc) echo.HandlerFunc {
 	opts := web.SPAOptions{Images: m.imageOrigins()}
+	sellerOpts := opts
+	sellerOpts.Forms = m.payFormOrigins() // the Pro checkout posts to the gateway (pay_service.go)
 	sellerBundle, sellerErr := static.App("snapify-seller")
-	seller := web.HostApp(sellerBundle, sellerErr, opts)
+	seller := web.HostApp(sellerBundle, sellerErr, sellerOpts)
 	adminBundle, adminErr := static.App("snapify-admin")
 	admin := web.HostApp(adminBundle, adminErr, opts)
 	return func(c echo.Context) error {

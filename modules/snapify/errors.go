@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/alorig/alorig/modules/snapify/media"
+	"github.com/alorig/alorig/modules/snapify/payments"
 	"github.com/alorig/alorig/modules/snapify/rules"
 	"github.com/alorig/alorig/modules/snapify/whatsapp"
 	"github.com/alorig/alorig/shared/cache"
@@ -34,7 +35,7 @@ var (
 	ErrStoreLimit          = fmt.Errorf("a seller may open at most %d stores", MaxStoresPerSeller)
 	ErrPhoneNotVerified    = errors.New("this account has no WhatsApp number proven by a sign-in code; sign in with your WhatsApp number")
 	ErrProOnly             = errors.New("custom domains are a Pro feature")
-	ErrPlanRequiresPayment = errors.New("the Pro plan is paid and cannot be chosen here until billing is available; ask Snapify support to upgrade the store")
+	ErrPlanRequiresPayment = errors.New("the Pro plan is paid: start a checkout with POST /api/v1/stores/{store}/plan/checkout (JazzCash or EasyPaisa)")
 	ErrPlatformDomain      = errors.New("is a name of the platform, an address or a public suffix; use a domain you own, such as shop.example.pk")
 	ErrUnknownCategory     = errors.New("no such category in this store") // a category_id in a product's fields
 	ErrNoDomainClaim       = errors.New("this store claims no domain; set custom_domain in its settings first")
@@ -121,6 +122,7 @@ func problem(err error) error {
 		dnsErr    *DNSError
 		limited   *RateLimitError
 		codeWait  *CodeWaitError
+		payOff    *payments.NotConfiguredError
 		mediaText = func() string { return strings.TrimPrefix(err.Error(), "media: ") }
 	)
 	switch {
@@ -177,6 +179,10 @@ func problem(err error) error {
 			code, detail = "SIGNIN_LOCKED", fmt.Sprintf("%d wrong codes for this number in 24 hours; sign-in is locked until the day is over", maxCodeFails)
 		}
 		return retryAfter(web.NewProblem(http.StatusTooManyRequests, detail).WithCode(code), codeWait.Wait.Seconds())
+	case errors.As(err, &payOff):
+		return web.NewProblem(http.StatusServiceUnavailable, payOff.Error()).WithCode("PAYMENTS_NOT_CONFIGURED").With("missing", payOff.Missing)
+	case errors.Is(err, ErrStoreSuspendedPay):
+		return web.Conflict(ErrStoreSuspendedPay.Error()).WithCode("STORE_SUSPENDED")
 	case errors.Is(err, whatsapp.ErrNotConfigured):
 		return web.NewProblem(http.StatusServiceUnavailable, err.Error()).WithCode("WHATSAPP_NOT_CONFIGURED")
 	case errors.Is(err, media.ErrTooLarge):

@@ -115,6 +115,7 @@ func (m *Module) registerWorkers() {
 	river.AddWorker(m.d.Workers, &hubWorker{m: m})
 	river.AddWorker(m.d.Workers, &domainsWorker{m: m})
 	river.AddWorker(m.d.Workers, &storeNoticeWorker{m: m}) // admin_notify.go
+	m.registerPayWorkers()                                 // pay_expiry.go, pay_notify.go
 	m.registerSocialWorkers()                              // social_jobs.go
 	m.registerWhatsAppWorkers()                            // wa_jobs.go
 	m.registerContentWorkers()                             // content_jobs.go
@@ -127,6 +128,7 @@ func (m *Module) PeriodicJobs() []*river.PeriodicJob {
 		jobs.At(jobs.Weekly(time.Monday, 2, 30), func() river.JobArgs { return GenerateCityPagesArgs{} }),
 		jobs.At(jobs.Weekly(time.Sunday, 3, 0), func() river.JobArgs { return RegenerateHubPagesArgs{} }),
 		jobs.Every(15*time.Minute, func() river.JobArgs { return CheckDomainsArgs{} }, false),
+		jobs.Every(time.Hour, func() river.JobArgs { return ExpirePlansArgs{} }, false), // pay_expiry.go
 	}, socialPeriodicJobs()...) // social_jobs.go
 }
 

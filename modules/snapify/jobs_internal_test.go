@@ -39,7 +39,8 @@ func TestSEOJobsAreScheduled(t *testing.T) {
 	t.Parallel()
 	m := &Module{}
 	jobs := m.PeriodicJobs()
-	require.Len(t, jobs, 6) // social_jobs.go adds social_auto_post and social_refresh_metrics
+	require.Len(t, jobs, 7) // social_jobs.go adds social_auto_post and social_refresh_metrics, pay_expiry.go expire_plans
+	require.Equal(t, "snapify.expire_plans", ExpirePlansArgs{}.Kind())
 	require.Equal(t, "snapify.social_auto_post", SocialAutoPostArgs{}.Kind())
 	require.Equal(t, "snapify.social_refresh_metrics", SocialRefreshMetricsArgs{}.Kind())
 	kinds := []string{RegenerateSitemapArgs{}.Kind(), GenerateCityPagesArgs{}.Kind(), RegenerateHubPagesArgs{}.Kind(), CheckDomainsArgs{}.Kind()}

@@ -32,6 +32,7 @@ type Store struct {
 	Lang             string     `bun:"lang" json:"lang"`
 	Tier             string     `bun:"tier" json:"tier"`
 	WhatsAppPhone    string     `bun:"whatsapp_phone" json:"whatsapp_phone"`
+	Email            string     `bun:"email" json:"email" doc:"where payment receipts and plan notices are emailed; empty: WhatsApp only"`
 	Logo             *Picture   `bun:"logo,type:jsonb" json:"logo,omitempty"`
 	Banner           *Picture   `bun:"banner,type:jsonb" json:"banner,omitempty"`
 	CustomDomain     *string    `bun:"custom_domain" json:"custom_domain,omitempty"`
@@ -102,6 +103,8 @@ type Subscription struct {
 	PricePaisa    int64      `bun:"price_paisa" json:"price_paisa"`
 	StartedAt     time.Time  `bun:"started_at" json:"started_at"`
 	RenewsAt      *time.Time `bun:"renews_at" json:"renews_at,omitempty"`
+	PaymentMethod string     `bun:"payment_method" json:"payment_method,omitempty" doc:"jazzcash or easypaisa: how the current Pro period was paid"`
+	GraceUntil    *time.Time `bun:"grace_until" json:"grace_until,omitempty" doc:"while past_due: Pro features stop after this"`
 	CreatedAt     time.Time  `bun:"created_at" json:"-"`
 	UpdatedAt     time.Time  `bun:"updated_at" json:"-"`
 }

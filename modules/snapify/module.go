@@ -38,6 +38,8 @@ type Module struct {
 	resolver  Resolver // DNS, for custom domain proofs
 	codeKey   []byte   // HMAC key of sign-in codes
 
+	pay payGateways // JazzCash and EasyPaisa, for the Pro plan (pay_service.go)
+
 	ai *ai.Client // the AI content pipeline's provider, offline without a key (content_jobs.go)
 }
 
@@ -69,6 +71,7 @@ func New(d platform.Deps) (platform.Module, error) {
 		d.Log.Warn("snapify: no ALORIG_ENCRYPTION_KEYS; sign-in codes are keyed per process, so only one serving process can check them")
 	}
 	m.ai = newAIClient(d)
+	m.pay = newPayGateways(d)
 	m.proc = media.NewProcessor(media.DefaultLimits, nil, 2)
 	m.pages = newPageCache(d.KV)
 	m.analytics = newAnalytics(d.DB, d.KV, d.Clock, d.Log)

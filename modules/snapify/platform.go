@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/alorig/alorig/modules/snapify/rules"
 	"github.com/alorig/alorig/shared/database"
@@ -303,28 +304,37 @@ func (m *Module) GenerateCityPages(ctx context.Context) error {
 	for i := range stores {
 		s := &stores[i]
 		err := m.d.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			for _, city := range deliveryCities {
-				days := "2–4 days"
-				if strings.EqualFold(city, s.City) {
-					days = "1–2 days"
-				}
-				intro := fmt.Sprintf("%s delivers to %s with cash on delivery: order on WhatsApp, pay when the parcel reaches your door.",
-					s.Name, city)
-				if s.Tagline != "" {
-					intro += "\n\n" + s.Tagline + "."
-				}
-				row := &CityPageRow{StoreID: s.ID, CitySlug: rules.Slugify(city, 40), City: city, Intro: intro, DeliveryDays: days,
-					DeliveryFeePaisa: s.DeliveryFeePaisa, GeneratedAt: now}
-				if _, err := tx.NewInsert().Model(row).On("CONFLICT (store_id, city_slug) DO UPDATE").
-					Set("intro = EXCLUDED.intro, delivery_days = EXCLUDED.delivery_days, delivery_fee_paisa = EXCLUDED.delivery_fee_paisa, generated_at = EXCLUDED.generated_at").
-					Exec(ctx); err != nil {
-					return fmt.Errorf("snapify: city page %s of store %d: %w", city, s.ID, err)
-				}
+			if err := writeCityPages(ctx, tx, s, now); err != nil {
+				return err
 			}
 			return m.invalidateTx(ctx, tx, s)
 		})
 		if err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// writeCityPages writes (or rewrites) store s's delivery-to-{city} pages; a store that
+// becomes Pro gets them at once (pay_service.go), not at the next weekly run.
+func writeCityPages(ctx context.Context, tx bun.IDB, s *Store, now time.Time) error {
+	for _, city := range deliveryCities {
+		days := "2–4 days"
+		if strings.EqualFold(city, s.City) {
+			days = "1–2 days"
+		}
+		intro := fmt.Sprintf("%s delivers to %s with cash on delivery: order on WhatsApp, pay when the parcel reaches your door.",
+			s.Name, city)
+		if s.Tagline != "" {
+			intro += "\n\n" + s.Tagline + "."
+		}
+		row := &CityPageRow{StoreID: s.ID, CitySlug: rules.Slugify(city, 40), City: city, Intro: intro, DeliveryDays: days,
+			DeliveryFeePaisa: s.DeliveryFeePaisa, GeneratedAt: now}
+		if _, err := tx.NewInsert().Model(row).On("CONFLICT (store_id, city_slug) DO UPDATE").
+			Set("intro = EXCLUDED.intro, delivery_days = EXCLUDED.delivery_days, delivery_fee_paisa = EXCLUDED.delivery_fee_paisa, generated_at = EXCLUDED.generated_at").
+			Exec(ctx); err != nil {
+			return fmt.Errorf("snapify: city page %s of store %d: %w", city, s.ID, err)
 		}
 	}
 	return nil

@@ -38,6 +38,7 @@ func (m *Module) Web(e *echo.Echo) {
 	s.POST("/domain/verify", m.withStore(m.apiVerifyDomain), verifyDomainOp)
 	s.GET("/subscription", m.withStore(m.apiGetSubscription), getSubscriptionOp)
 	s.PUT("/subscription", m.withStore(m.apiSetSubscription), setSubscriptionOp)
+	m.payRoutes(api, e, s) // /plan, /plan/checkout and the gateways' /webhooks (pay_handlers.go)
 
 	// Creating a product and changing an order's status honour an Idempotency-Key, so the
 	// seller app's offline queue never applies one twice (idempotency_service.go).

@@ -22,8 +22,8 @@ import (
 // WhatsApp number notified of orders, so an unbounded count is an abuse channel.
 const MaxStoresPerSeller = 3
 
-// ProPricePaisa is the Pro plan's monthly price.
-const ProPricePaisa = 1500_00
+// ProPricePaisa is the Pro plan's monthly price (the seed's Rs 2,500).
+const ProPricePaisa = 2500_00
 
 // needScope refuses a store that did not come through store_access.go. Its zero scope would
 // match nothing, and an insert would fail on the store's foreign key with a message that hides
@@ -66,6 +66,7 @@ type StoreInput struct {
 	Theme            *string  `json:"theme,omitempty"`
 	Lang             *string  `json:"lang,omitempty"`
 	WhatsAppPhone    *string  `json:"whatsapp_phone,omitempty"`
+	Email            *string  `json:"email,omitempty" doc:"for payment receipts and plan notices; \"\" removes it"`
 	DeliveryNote     *string  `json:"delivery_note,omitempty"`
 	DeliveryFeePaisa *int64   `json:"delivery_fee_paisa,omitempty"`
 	CustomDomain     *string  `json:"custom_domain,omitempty"`
@@ -119,6 +120,11 @@ func (in *StoreInput) Validate() []web.FieldError {
 			bad("whatsapp_phone", strings.TrimPrefix(err.Error(), "rules: "))
 		}
 		in.phone = p
+	}
+	if in.Email != nil {
+		if reason := checkEmail(in.Email); reason != "" {
+			bad("email", reason)
+		}
 	}
 	if in.DeliveryFeePaisa != nil && (*in.DeliveryFeePaisa < 0 || *in.DeliveryFeePaisa > 10_000_00) {
 		bad("delivery_fee_paisa", "must be between 0 and Rs 10,000")
@@ -175,6 +181,7 @@ func (in *StoreInput) apply(s *Store) {
 	set(&s.Theme, in.Theme)
 	set(&s.Lang, in.Lang)
 	set(&s.DeliveryNote, in.DeliveryNote)
+	set(&s.Email, in.Email)
 	if in.WhatsAppPhone != nil {
 		s.WhatsAppPhone = in.phone.E164()
 	}
@@ -298,9 +305,9 @@ func (r *planRequest) Validate() []web.FieldError {
 	return nil
 }
 
-// ChoosePlan is a seller's change of plan: to Free. Pro is paid, and payment collection is not
-// built yet, so a seller cannot select it (ErrPlanRequiresPayment): an admin grants it
-// (AdminSetPlan).
+// ChoosePlan is a seller's change of plan: to Free. Pro is paid through a checkout
+// (StartCheckout, pay_service.go), so choosing it here is ErrPlanRequiresPayment; an admin may
+// still grant it (AdminSetPlan).
 func (m *Module) ChoosePlan(ctx context.Context, s *Store, plan string) (*subscriptionAnswer, error) {
 	if plan == "pro" && s.Tier != "pro" {
 		return nil, ErrPlanRequiresPayment

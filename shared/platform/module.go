@@ -12,6 +12,7 @@ import (
 	"github.com/alorig/alorig/shared/cache"
 	"github.com/alorig/alorig/shared/clock"
 	"github.com/alorig/alorig/shared/jobs"
+	"github.com/alorig/alorig/shared/mail"
 	"github.com/alorig/alorig/shared/secret"
 	"github.com/alorig/alorig/shared/web"
 	"github.com/labstack/echo/v4"
@@ -42,6 +43,7 @@ type Deps struct {
 	Clock    clock.Clock
 	Keyring  *secret.Keyring
 	Accounts *auth.Service
+	Mailer   *mail.Mailer // the process's mail (SendGrid, SMTP, or the development log)
 	Log      *slog.Logger
 }
 

@@ -101,7 +101,8 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*Runtime, error) 
 		rt.Metrics = web.NewMetrics(o.Metrics)
 	}
 	// One mailer for the process; without SMTP it logs in development and refuses in production.
-	mailer, err := mail.New(mail.Config{URL: cfg.SMTPURL, From: cfg.MailFrom, Production: cfg.Production(), Log: o.Log})
+	mailer, err := mail.New(mail.Config{URL: cfg.SMTPURL, From: cfg.MailFrom, Production: cfg.Production(), Log: o.Log,
+		SendGridKey: cfg.SendGridKey, SendGridURL: cfg.SendGridBaseURL})
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +137,7 @@ func Open(ctx context.Context, cfg *config.Config, o Options) (*Runtime, error) 
 			IdleTimeout: cfg.SessionIdle, Mailer: mailer, PublicURL: mc.PublicURL, Log: log})
 		addCleanupWorker(workers, name, accounts)
 		d := Deps{Role: o.Role, Surface: cfg.EffectiveSurface(), Module: mc, Config: cfg, DB: db, KV: kv, Jobs: inserter,
-			Workers: workers, Clock: o.Clock, Keyring: o.Keyring, Accounts: accounts, Log: log}
+			Workers: workers, Clock: o.Clock, Keyring: o.Keyring, Accounts: accounts, Mailer: mailer, Log: log}
 		m, err := ctor(d)
 		if err != nil {
 			db.Close()

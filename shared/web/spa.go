@@ -24,6 +24,9 @@ type SPAOptions struct {
 	Images []string
 	// Frames lists origins the app may show in an <iframe> besides its own.
 	Frames []string
+	// Forms lists origins the app may submit forms to besides its own (a payment gateway's
+	// hosted checkout page).
+	Forms []string
 }
 
 // AppRouteName names the routes of a mounted app: HTML and files, not API, so the OpenAPI
@@ -212,5 +215,5 @@ func spaCSP(o SPAOptions) string {
 	}
 	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src " + list(o.Images) + " data: blob:; font-src 'self'; " +
 		"connect-src " + list(o.Connect) + "; frame-src " + list(o.Frames) + "; worker-src 'self'; manifest-src 'self'; " +
-		"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+		"object-src 'none'; base-uri 'self'; form-action " + list(o.Forms) + "; frame-ancestors 'none'"
 }

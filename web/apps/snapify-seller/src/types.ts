@@ -18,5 +18,7 @@ export type OrderAnswer = S["orderAnswer"];
 export type OrderStatus = S["orderStatusRequest"]["status"];
 export type Analytics = S["AnalyticsSummary"];
 export type SubscriptionAnswer = S["subscriptionAnswer"];
+export type PlanAnswer = S["planAnswer"];
+export type CheckoutAnswer = S["checkoutAnswer"];
 export type CodeSent = S["codeSent"];
 export type SignedIn = S["signedIn"];

@@ -510,6 +510,43 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stores/{store}/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan with its renewal date, grace, payments and the gateways on offer */
+        get: operations["getApiV1StoresStorePlan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store}/plan/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a month of Pro (Rs 2,500) with JazzCash or EasyPaisa: a pending payment and the form the browser posts to the gateway
+         * @description The answer's form is submitted by the browser (method POST to action with the hidden fields). The gateway sends the payer back through /webhooks/jazzcash or /webhooks/easypaisa, which verify the result and land on the app's /settings?payment={ref}&result=paid|failed|pending. 503 PAYMENTS_NOT_CONFIGURED names the settings a gateway lacks.
+         */
+        post: operations["postApiV1StoresStorePlanCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stores/{store}/products": {
         parameters: {
             query?: never;
@@ -710,6 +747,50 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/easypaisa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Easypay's redirects to postBackURL (query string, or a form-encoded POST)
+         * @description With auth_token: a page that posts it to Easypay's Confirm.jsf. With orderRefNumber: the payment is settled as Easypay's inquire-transaction reports it (PAID, for our store, with the amount asked); a redirect Easypay does not confirm is 400 PAYMENT_CALLBACK_REFUSED.
+         */
+        get: operations["getWebhooksEasypaisa"];
+        put?: never;
+        /**
+         * Easypay's redirects to postBackURL (query string, or a form-encoded POST)
+         * @description With auth_token: a page that posts it to Easypay's Confirm.jsf. With orderRefNumber: the payment is settled as Easypay's inquire-transaction reports it (PAID, for our store, with the amount asked); a redirect Easypay does not confirm is 400 PAYMENT_CALLBACK_REFUSED.
+         */
+        post: operations["postWebhooksEasypaisa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/jazzcash": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * JazzCash's result (pp_ReturnURL), posted form-encoded through the payer's browser
+         * @description The pp_ fields JazzCash posts (application/x-www-form-urlencoded, at most 16 KiB). Accepted only when pp_SecureHash (HMAC-SHA256 under the integrity salt) matches, pp_MerchantID is ours, and pp_TxnRefNo, pp_Amount and the gateway match a pending payment; then the store is Pro. Anything else is 400 PAYMENT_CALLBACK_REFUSED and changes nothing; a result delivered again changes nothing.
+         */
+        post: operations["postWebhooksJazzcash"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/whatsapp": {
         parameters: {
             query?: never;
@@ -852,6 +933,15 @@ export type components = {
         categoryList: {
             categories: components["schemas"]["Category"][];
         };
+        checkoutAnswer: {
+            /** @description post these fields to action (a browser form submission, not fetch) */
+            form: components["schemas"]["Form"] | null;
+            payment: components["schemas"]["Payment"] | null;
+        };
+        checkoutRequest: {
+            /** @enum {string} */
+            gateway: "jazzcash" | "easypaisa";
+        };
         codeSent: {
             /** @description development without WhatsApp only: the code itself */
             dev_code?: string;
@@ -880,6 +970,23 @@ export type components = {
         FieldError: {
             field: string;
             reason: string;
+        };
+        Form: {
+            /** @description the gateway's page the form is posted to */
+            action: string;
+            /** @description hidden inputs, name to value, posted as application/x-www-form-urlencoded */
+            fields: {
+                [key: string]: string;
+            };
+            /** @enum {string} */
+            method: "POST";
+        };
+        gatewayInfo: {
+            available: boolean;
+            /** @enum {string} */
+            name: "jazzcash" | "easypaisa";
+            /** @description why it cannot take payments here */
+            reason?: string;
         };
         Image: {
             Alt: string;
@@ -993,6 +1100,35 @@ export type components = {
             /** @description at most 60 characters */
             tracking_number?: string;
         };
+        Payment: {
+            /** Format: int64 */
+            amount_paisa: number;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description the gateway refuses the checkout after this
+             */
+            expires_at: string;
+            /** @enum {string} */
+            gateway: "jazzcash" | "easypaisa";
+            gateway_code?: string;
+            gateway_message?: string;
+            gateway_txn?: string;
+            /** Format: int64 */
+            months: number;
+            /** Format: date-time */
+            paid_at?: string;
+            /** Format: date-time */
+            period_end?: string;
+            /** Format: date-time */
+            period_start?: string;
+            plan: string;
+            /** @description our reference, as the gateway shows it (pp_TxnRefNo, orderRefNum) */
+            ref: string;
+            /** @enum {string} */
+            status: "pending" | "paid" | "failed";
+        };
         phoneRequest: {
             lang?: string;
             phone: string;
@@ -1007,6 +1143,38 @@ export type components = {
             /** Format: int64 */
             width: number;
             widths: number[];
+        };
+        planAnswer: {
+            /** @description where receipts and notices are emailed; set it in the store settings */
+            email: string;
+            gateways: components["schemas"]["gatewayInfo"][];
+            /**
+             * Format: int64
+             * @description days Pro features continue after the paid period ends
+             */
+            grace_days: number;
+            /** Format: date-time */
+            grace_until?: string;
+            payment_method?: string;
+            /** @description the last 10 checkouts, newest first */
+            payments: components["schemas"]["Payment"][];
+            /** @enum {string} */
+            plan: "free" | "pro";
+            /**
+             * Format: int64
+             * @description the Pro plan's price for one month
+             */
+            price_paisa: number;
+            /**
+             * Format: date-time
+             * @description end of the paid Pro period
+             */
+            renews_at?: string;
+            /**
+             * @description past_due: the period ended and the grace days run
+             * @enum {string}
+             */
+            status: "active" | "past_due" | "cancelled";
         };
         planRequest: {
             /** @enum {string} */
@@ -1248,6 +1416,8 @@ export type components = {
             /** Format: int64 */
             delivery_fee_paisa?: number;
             delivery_note?: string;
+            /** @description for payment receipts and plan notices; "" removes it */
+            email?: string;
             lang?: string;
             logo?: components["schemas"]["Picture"];
             name?: string;
@@ -1275,6 +1445,8 @@ export type components = {
             domain_verification?: components["schemas"]["domainRecord"];
             /** Format: date-time */
             domain_verified_at?: string;
+            /** @description where payment receipts and plan notices are emailed; empty: WhatsApp only */
+            email: string;
             /** Format: int64 */
             id: number;
             lang: string;
@@ -1311,6 +1483,13 @@ export type components = {
             verified: boolean;
         };
         Subscription: {
+            /**
+             * Format: date-time
+             * @description while past_due: Pro features stop after this
+             */
+            grace_until?: string;
+            /** @description jazzcash or easypaisa: how the current Pro period was paid */
+            payment_method?: string;
             plan: string;
             /** Format: int64 */
             price_paisa: number;
@@ -3595,6 +3774,162 @@ export interface operations {
             };
         };
     };
+    getApiV1StoresStorePlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                store: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["planAnswer"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1StoresStorePlanCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                store: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["checkoutRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["checkoutAnswer"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getApiV1StoresStoreProducts: {
         parameters: {
             query?: {
@@ -4745,6 +5080,229 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhooksEasypaisa: {
+        parameters: {
+            query?: {
+                /** @description the first redirect: answered with a page that posts it to Confirm.jsf */
+                auth_token?: string;
+                desc?: string;
+                /** @description the second: our reference, settled only as Easypay's transaction inquiry reports it */
+                orderRefNumber?: string;
+                /** @description 0000 when Easypay says it went through (not proof) */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the page that continues to Confirm.jsf */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description verified: the browser goes to the seller app's /settings?payment={ref}&result=paid|failed|pending */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postWebhooksEasypaisa: {
+        parameters: {
+            query?: {
+                /** @description the first redirect: answered with a page that posts it to Confirm.jsf */
+                auth_token?: string;
+                desc?: string;
+                /** @description the second: our reference, settled only as Easypay's transaction inquiry reports it */
+                orderRefNumber?: string;
+                /** @description 0000 when Easypay says it went through (not proof) */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the page that continues to Confirm.jsf */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description verified: the browser goes to the seller app's /settings?payment={ref}&result=paid|failed|pending */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other error, as problem+json */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postWebhooksJazzcash: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description verified: the browser goes to the seller app's /settings?payment={ref}&result=paid|failed|pending */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

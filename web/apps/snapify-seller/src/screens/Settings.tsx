@@ -1,13 +1,13 @@
 // Store settings: name, city, about, the template with a live preview of each of the seven
 // (the server renders the store with that template at /preview/{store}?theme=, unsaved),
-// language, custom domain (Pro) with its DNS record and a verify button, and the plan.
-import { useEffect, useState, type FormEvent } from "react";
-import { Badge, Button, Card, Field, ProblemAlert, fieldError, formatMoney } from "@alorig/ui";
+// language, custom domain (Pro) with its DNS record and a verify button, and the plan (Plan.tsx).
+import { useState, type FormEvent } from "react";
+import { Badge, Button, Card, Field, ProblemAlert, fieldError } from "@alorig/ui";
 import { api, useSession } from "../api";
 import { fill, useT } from "../i18n";
-import { readCached } from "../offline";
 import { storePath, useStores } from "../store";
-import type { Store, StoreInput, SubscriptionAnswer } from "../types";
+import type { Store, StoreInput } from "../types";
+import { Plan } from "./Plan";
 
 const THEMES = ["bazaar", "minimal", "boutique", "mehndi", "tech", "kids", "organic"] as const;
 
@@ -112,45 +112,5 @@ export function Settings() {
       <Plan />
       <Button variant="ghost" onClick={() => void useSession.getState().signOut()}>{t("settings.signOut")}</Button>
     </div>
-  );
-}
-
-function Plan() {
-  const t = useT();
-  const store = useStores((s) => s.current)!;
-  const [sub, setSub] = useState<SubscriptionAnswer>();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    readCached(`subscription:${store.slug}`, () => api.get<SubscriptionAnswer>(`${storePath()}/subscription`)).then((r) => setSub(r.data), setError);
-  }, [store.slug]);
-  async function upgrade() {
-    setBusy(true);
-    setError(null);
-    try {
-      setSub(await api.put<SubscriptionAnswer>(`${storePath()}/subscription`, { plan: "pro" }));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
-  const s = sub?.subscription;
-  return (
-    <Card title={t("plan.title")}>
-      {s && (
-        <p className="mb-2 text-sm">
-          <strong>{s.plan === "free" || s.plan === "pro" ? t(`plan.${s.plan}`) : s.plan}</strong> ({s.status === "active" ? t("plan.active") : s.status}){s.price_paisa > 0 && <> · {fill(t("plan.perMonth"), { price: <bdi>{formatMoney(s.price_paisa, "PKR")}</bdi> })}</>}
-          {sub.product_limit != null && <> · {fill(t("plan.products"), { count: <bdi>{sub.product_count}</bdi>, limit: <bdi>{sub.product_limit}</bdi> })}</>}
-        </p>
-      )}
-      {s?.plan !== "pro" && (
-        <>
-          <p className="mb-2 text-sm text-muted">{t("plan.proOffer")}</p>
-          <Button busy={busy} onClick={() => void upgrade()}>{t("plan.upgrade")}</Button>
-        </>
-      )}
-      {error != null && <ProblemAlert error={error} className="mt-2" />}
-    </Card>
   );
 }
