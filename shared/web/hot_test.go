@@ -40,6 +40,7 @@ func hotServer(t *testing.T, trusted ...netip.Prefix) (addr string, resp *pageRe
 	}
 	resp = &pageResponder{}
 	l = NewHotListener(inner, HotOptions{Routes: []HotRoute{{Module: "shop", Route: "/*", Hosts: []string{"shop.test"}, Responder: resp}},
+		Header:         SourceOffer{}.Headers(),
 		TrustedProxies: trusted, ReadHeaderTimeout: 2 * time.Second, IdleTimeout: 5 * time.Second})
 	srv := &http.Server{ConnContext: ConnContext, Handler: HotHandoff(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
@@ -108,6 +109,9 @@ func TestHotPathAnswersFromMemoryWithThePlatformHeaders(t *testing.T) {
 			t.Errorf("%s = %q, want %q", h.Name, got, h.Value)
 		}
 	}
+	if got := res.Header.Get("Link"); got != `</source>; rel="license"` {
+		t.Errorf("Link = %q, want the source offer's", got)
+	}
 	if res.Header.Get("Strict-Transport-Security") != "" {
 		t.Error("HSTS outside production")
 	}
@@ -150,6 +154,7 @@ func TestHotPathHandsEverythingElseToNetHTTPByteForByte(t *testing.T) {
 		{"a POST", "POST /page HTTP/1.1\r\nHost: shop.test\r\nContent-Length: 2\r\n\r\nok", "POST", "POST /page body=ok"},
 		{"chunked", "GET /page HTTP/1.1\r\nHost: shop.test\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", "GET", "GET /page body=abc"},
 		{"HTTP/1.0", "GET /page HTTP/1.0\r\nHost: shop.test\r\n\r\n", "GET", "GET /page body="},
+		{"the source offer", "GET /source HTTP/1.1\r\nHost: shop.test\r\n\r\n", "GET", "GET /source body="},
 		{"a platform path", "GET /healthz HTTP/1.1\r\nHost: shop.test\r\n\r\n", "GET", "GET /healthz body="},
 		{"a big head", "GET /page HTTP/1.1\r\nHost: shop.test\r\nCookie: " + strings.Repeat("c", 10<<10) + "\r\n\r\n", "GET", "GET /page body="},
 	}
