@@ -464,7 +464,10 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, clk clock.
 		ln.Close()
 		return fail(err)
 	}
-	servers[ln] = platform.NewServer(sourceOffer(cfg.SourceURL).Wrap(rt.Handler(cfg.EffectiveSurface())))
+	offer := sourceOffer(cfg.SourceURL)
+	h := offer.Wrap(rt.Handler(cfg.EffectiveSurface()))
+	ln = rt.HotListener(ln, offer.Headers()...)
+	servers[ln] = platform.NewServer(h)
 	if err := rt.StartBackground(ctx); err != nil {
 		ln.Close()
 		return fail(err)

@@ -120,6 +120,9 @@ type Config struct {
 	// the client. Production must say one or the other.
 	DirectlyExposed bool
 	BodyLimit       int64
+	// HotPath lets modules answer what they hold in memory (Snapify's cached pages) before
+	// net/http (web.HotListener); ALORIG_HOT_PATH=false sends every request through net/http.
+	HotPath bool
 	// RequestTimeout is each request's deadline; UploadTimeout replaces it on routes that
 	// accept large bodies (web.AllowBody). WebSocket upgrades have none.
 	RequestTimeout time.Duration
@@ -375,6 +378,7 @@ func Load(getenv Getenv) (*Config, error) {
 		}
 		return d
 	}
+	c.HotPath = strings.TrimSpace(getenv("ALORIG_HOT_PATH")) == "" || boolean("ALORIG_HOT_PATH")
 	c.ShutdownGrace = duration("ALORIG_SHUTDOWN_GRACE", "20s", false)
 	c.RequestTimeout = duration("ALORIG_REQUEST_TIMEOUT", "15s", false)
 	c.UploadTimeout = duration("ALORIG_UPLOAD_TIMEOUT", "10m", false)

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/alorig/alorig/modules/snapify/media"
@@ -23,6 +24,7 @@ import (
 	"github.com/alorig/alorig/shared/platform"
 	"github.com/alorig/alorig/shared/storage"
 	"github.com/alorig/alorig/shared/web"
+	"github.com/labstack/echo/v4"
 )
 
 // Module is Snapify.
@@ -41,6 +43,10 @@ type Module struct {
 	pay payGateways // JazzCash and EasyPaisa, for the Pro plan (pay_service.go)
 
 	ai *ai.Client // the AI content pipeline's provider, offline without a key (content_jobs.go)
+
+	echo    *echo.Echo // set by Web; the hot path skips its routes (hot.go)
+	hotOnce sync.Once
+	hotSkip map[string]bool
 }
 
 // New builds the module.

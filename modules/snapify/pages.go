@@ -226,28 +226,42 @@ func servePage(c echo.Context, p cachedPage, status int) error {
 		}
 		return c.Blob(status, p.ContentType, p.Body)
 	}
-	br, gz := acceptedCodings(req.Header.Get(echo.HeaderAcceptEncoding))
-	h.Set("Cache-Control", pageCacheControl)
-	h.Set("Vary", "Accept-Encoding")
-	if inm := req.Header.Get("If-None-Match"); inm != "" {
-		if tag := p.matchingTag(inm, br, gz); tag != "" {
-			h.Set("ETag", tag)
-			return c.NoContent(http.StatusNotModified)
-		}
+	a := answerPage(p, req.Header.Get(echo.HeaderAcceptEncoding), req.Header.Get("If-None-Match"))
+	for _, f := range a.Header {
+		h[f.Name] = []string{f.Value}
 	}
-	body, etag, coding := p.variant(br, gz)
-	h.Set("ETag", etag)
-	h.Set(echo.HeaderContentType, p.ContentType)
-	if coding != "" {
-		h.Set(echo.HeaderContentEncoding, coding)
+	if a.Status == http.StatusNotModified {
+		return c.NoContent(http.StatusNotModified)
 	}
-	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(a.Body)))
 	res := c.Response()
 	if req.Method == http.MethodHead {
 		res.WriteHeader(http.StatusOK)
 		return nil
 	}
-	return web.WriteWhole(res, req, http.StatusOK, body)
+	return web.WriteWhole(res, req, http.StatusOK, a.Body)
+}
+
+// answerPage is a cached page's answer to a request that accepts the encodings in
+// acceptEncoding and holds the copies named in ifNoneMatch: 304 with the tag it holds, or
+// 200 with the smallest form it accepts. Both paths that serve cached pages use it: servePage
+// through echo and ServeHot on the hot path.
+func answerPage(p cachedPage, acceptEncoding, ifNoneMatch string) web.HotResponse {
+	br, gz := acceptedCodings(acceptEncoding)
+	h := make([]web.HotHeader, 2, 5)
+	h[0] = web.HotHeader{Name: "Cache-Control", Value: pageCacheControl}
+	h[1] = web.HotHeader{Name: "Vary", Value: "Accept-Encoding"}
+	if ifNoneMatch != "" {
+		if tag := p.matchingTag(ifNoneMatch, br, gz); tag != "" {
+			return web.HotResponse{Status: http.StatusNotModified, Header: append(h, web.HotHeader{Name: "Etag", Value: tag})}
+		}
+	}
+	body, etag, coding := p.variant(br, gz)
+	h = append(h, web.HotHeader{Name: "Etag", Value: etag}, web.HotHeader{Name: echo.HeaderContentType, Value: p.ContentType})
+	if coding != "" {
+		h = append(h, web.HotHeader{Name: echo.HeaderContentEncoding, Value: coding})
+	}
+	return web.HotResponse{Status: http.StatusOK, Header: h, Body: body}
 }
 
 func etagMatches(header, etag string) bool {
@@ -262,18 +276,25 @@ func etagMatches(header, etag string) bool {
 
 // track counts a page view from the cached page's meta line.
 func (m *Module) track(c echo.Context, meta string) {
-	f := strings.Fields(meta)
-	if len(f) != 3 {
+	storeID, productID, kind, ok := parseMeta(meta)
+	if !ok {
 		return
 	}
-	storeID, _ := strconv.ParseInt(f[0], 10, 64)
-	pid, _ := strconv.ParseInt(f[1], 10, 64)
-	var productID *int64
-	if pid != 0 {
+	r := c.Request()
+	m.analytics.record(r.Context(), storeID, productID, kind, r.URL.Path, c.RealIP(), r.UserAgent(), r.Referer(), r.Header.Get("CF-IPCity"))
+}
+
+// parseMeta reads a cached page's meta line ("storeID productID kind").
+func parseMeta(meta string) (storeID int64, productID *int64, kind string, ok bool) {
+	f := strings.Fields(meta)
+	if len(f) != 3 {
+		return 0, nil, "", false
+	}
+	storeID, _ = strconv.ParseInt(f[0], 10, 64)
+	if pid, _ := strconv.ParseInt(f[1], 10, 64); pid != 0 {
 		productID = &pid
 	}
-	r := c.Request()
-	m.analytics.record(r.Context(), storeID, productID, f[2], r.URL.Path, c.RealIP(), r.UserAgent(), r.Referer(), r.Header.Get("CF-IPCity"))
+	return storeID, productID, f[2], true
 }
 
 func renderHTML(ctx context.Context, comp templ.Component) ([]byte, error) {

@@ -16,6 +16,7 @@ import (
 // or miss one. Everything else is the buyer's HTML: store pages, search, sitemaps, the order
 // form, served by the catch-alls at the end.
 func (m *Module) Web(e *echo.Echo) {
+	m.echo = e
 	api := newAPI(m.d.Accounts.CookieName())
 
 	// Sellers sign in with a WhatsApp code only: no email, password or anonymous sign-up,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -46,6 +47,7 @@ type Runtime struct {
 	workers  []*jobs.Worker
 	platform *web.Platform
 	disp     *web.Dispatcher
+	hot      []web.HotRoute // modules answering from memory on the hot path (HotListener)
 	poll     time.Duration
 	// bgStop ends the platform's own goroutines (session-cache channels) started by
 	// StartBackground; bgDone closes when they have.
@@ -200,6 +202,9 @@ func (rt *Runtime) Handler(surface string) http.Handler {
 				hosts = append(hosts, name+".localhost")
 			}
 			d.Mount(e, hosts...)
+			if hr, ok := m.Module.(web.HotResponder); ok {
+				rt.hot = append(rt.hot, web.HotRoute{Module: name, Route: "/*", Hosts: hosts, Log: m.Log, Responder: hr})
+			}
 			if hc, ok := m.Module.(HostClaimer); ok {
 				d.Claim(name, hc.ClaimHost, e)
 			}
@@ -257,6 +262,19 @@ func (rt *Runtime) newEcho(m *Mounted) *echo.Echo {
 		RequestTimeout: rt.Config.RequestTimeout, UploadTimeout: rt.Config.UploadTimeout})
 	e.Use(m.Accounts.Middleware())
 	return e
+}
+
+// HotListener wraps ln so the mounted modules that answer from memory (web.HotResponder:
+// Snapify's cached pages) serve those answers before net/http; call it after Handler. The
+// server for it must come from NewServer, whose timeouts it shares.
+// header is added to every hot answer, as the handlers wrapping the dispatcher add it to theirs.
+func (rt *Runtime) HotListener(ln net.Listener, header ...web.HotHeader) net.Listener {
+	if len(rt.hot) == 0 || !rt.Config.HotPath {
+		return ln
+	}
+	return web.NewHotListener(ln, web.HotOptions{Routes: rt.hot, Production: rt.Config.Production(), Header: header,
+		TrustedProxies: rt.Config.TrustedProxies, Metrics: rt.Metrics,
+		ReadHeaderTimeout: readHeaderTimeout, IdleTimeout: idleTimeout, WriteTimeout: writeTimeout})
 }
 
 // Dispatcher returns the dispatcher built by Handler.

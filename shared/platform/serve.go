@@ -36,6 +36,13 @@ func Listen(addr, setting string) (net.Listener, error) {
 	return ln, nil
 }
 
+// The server's timeouts, shared with the hot path (Runtime.HotListener).
+const (
+	readHeaderTimeout = 10 * time.Second
+	writeTimeout      = 10 * time.Minute
+	idleTimeout       = 120 * time.Second
+)
+
 // NewServer wraps h with the platform's timeouts.
 //
 // There is deliberately no ReadTimeout: it bounds the whole request body, and an 8 MB photo on
@@ -48,10 +55,10 @@ func Listen(addr, setting string) (net.Listener, error) {
 // hijacked and clear their own deadlines.
 func NewServer(h http.Handler) *http.Server {
 	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		WriteTimeout:      10 * time.Minute,
-		IdleTimeout:       120 * time.Second,
+		Handler:           web.HotHandoff(h),
+		ReadHeaderTimeout: readHeaderTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ConnContext:       web.ConnContext, // web.WriteWhole sends a cached page in one packet
 	}

@@ -28,7 +28,11 @@ const connBuffer = 4 << 10
 // answer, systems without TCP_CORK) it is an ordinary WriteHeader and Write. The caller sets
 // Content-Length, so nothing is chunked.
 func WriteWhole(w http.ResponseWriter, r *http.Request, status int, body []byte) error {
-	tc, ok := r.Context().Value(connKey{}).(*net.TCPConn)
+	c, _ := r.Context().Value(connKey{}).(net.Conn)
+	if hc, handed := c.(*handedConn); handed {
+		c = hc.Conn
+	}
+	tc, ok := c.(*net.TCPConn)
 	if !ok || len(body)+headerBytes(w.Header()) <= connBuffer {
 		w.WriteHeader(status)
 		_, err := w.Write(body)

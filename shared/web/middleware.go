@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -80,15 +81,40 @@ func RequestID() echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			id := c.Request().Header.Get(echo.HeaderXRequestID)
 			if !validRequestID(id) {
-				var b [12]byte
-				_, _ = rand.Read(b[:])
-				id = hex.EncodeToString(b[:])
+				id = newRequestID()
 				c.Request().Header.Set(echo.HeaderXRequestID, id)
 			}
 			c.Response().Header().Set(echo.HeaderXRequestID, id)
 			return next(c)
 		}
 	}
+}
+
+// requestIDs are this process's random prefix and a counter: unique across processes and
+// restarts without a read of the random source per request.
+var requestIDs = func() struct {
+	prefix string
+	n      *atomic.Uint64
+} {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return struct {
+		prefix string
+		n      *atomic.Uint64
+	}{hex.EncodeToString(b[:]), new(atomic.Uint64)}
+}()
+
+// newRequestID is 24 hexadecimal characters: 12 of the process's prefix, 12 of its counter.
+func newRequestID() string {
+	var b [24]byte
+	copy(b[:], requestIDs.prefix)
+	n := requestIDs.n.Add(1)
+	const digits = "0123456789abcdef"
+	for i := 23; i >= 12; i-- {
+		b[i] = digits[n&15]
+		n >>= 4
+	}
+	return string(b[:])
 }
 
 func validRequestID(id string) bool {
@@ -237,18 +263,18 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 
 func (b *limitedBody) Close() error { return b.rc.Close() }
 
+// contentSecurityPolicy is every answer's policy unless a handler sets its own.
+const contentSecurityPolicy = "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self' wss: ws:; frame-ancestors 'none'; base-uri 'self'"
+
 // SecurityHeaders sets the headers every answer carries. HSTS only in production, where TLS
 // is guaranteed by Caddy.
 func SecurityHeaders(production bool) echo.MiddlewareFunc {
+	headers := securityHeaders(production)
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			h := c.Response().Header()
-			h.Set("X-Content-Type-Options", "nosniff")
-			h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-			h.Set("X-Frame-Options", "DENY")
-			h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self' wss: ws:; frame-ancestors 'none'; base-uri 'self'")
-			if production {
-				h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+			for _, sh := range headers {
+				h[sh.Name] = []string{sh.Value}
 			}
 			return next(c)
 		}

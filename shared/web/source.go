@@ -30,7 +30,7 @@ type Library struct {
 // Wrap serves SourcePath itself and adds a Link header pointing to it to every other
 // answer, so API clients that never see a page's footer are told too.
 func (o SourceOffer) Wrap(next http.Handler) http.Handler {
-	link := []string{"<" + SourcePath + `>; rel="license"`}
+	link := []string{o.Headers()[0].Value}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == SourcePath {
 			o.ServeHTTP(w, r)
@@ -40,6 +40,12 @@ func (o SourceOffer) Wrap(next http.Handler) http.Handler {
 		w.Header()["Link"] = link
 		next.ServeHTTP(w, r)
 	})
+}
+
+// Headers are what Wrap adds to every answer, for answers that do not pass through it (the
+// hot path's: HotOptions.Header).
+func (o SourceOffer) Headers() []HotHeader {
+	return []HotHeader{{Name: "Link", Value: "<" + SourcePath + `>; rel="license"`}}
 }
 
 type sourceJSON struct {
