@@ -38,7 +38,8 @@ func contentSystem(ur bool) string {
 	return `You write product listings for small Pakistani online shops whose buyers order on WhatsApp and pay cash on delivery.
 Write in ` + lang + `. Keep the seller's facts (price, size, fabric, what they said in their voice note); never invent
 a brand, a discount, a guarantee or a delivery time. The title is short and specific (what it is, colour, material);
-the description is two or three plain sentences; 3 to 5 bullet points of facts; a meta description under 155 characters.`
+the description is two or three plain sentences; 3 to 5 bullet points of facts; a meta description under 155 characters that does not name the price
+(it changes, and the page shows the current one).`
 }
 
 func (p *Pipeline) generate(ctx context.Context, in *Input, a *Analysis, transcript string) (*Generated, *Run, error) {
@@ -115,7 +116,9 @@ func GenerateOffline(in *Input, a *Analysis, transcript string) *Generated {
 		if in.City != "" {
 			where = in.City + " اور پورے پاکستان میں"
 		}
-		g.MetaDescription = cut(title+" صرف "+price+" میں۔ "+where+" کیش آن ڈیلیوری، "+in.StoreName+" سے واٹس ایپ پر آرڈر کریں۔", 155)
+		// No price in stored text: it changes, and a filled-in meta description would keep
+		// the old one (the page names the current price in its own markup).
+		g.MetaDescription = cut(title+"۔ "+where+" کیش آن ڈیلیوری، "+in.StoreName+" سے واٹس ایپ پر آرڈر کریں۔", 155)
 		return g
 	}
 	lowerTitle := strings.ToLower(title)
@@ -152,7 +155,8 @@ func GenerateOffline(in *Input, a *Analysis, transcript string) *Generated {
 	if in.City != "" {
 		where = "in " + in.City + " and across Pakistan"
 	}
-	g.MetaDescription = cut(fmt.Sprintf("%s for %s from %s. Cash on delivery %s; order on WhatsApp.", g.Title, price, in.StoreName, where), 155)
+	// No price in stored text (see the Urdu branch above).
+	g.MetaDescription = cut(fmt.Sprintf("%s from %s. Cash on delivery %s; order on WhatsApp.", g.Title, in.StoreName, where), 155)
 	return g
 }
 

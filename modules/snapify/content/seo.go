@@ -44,7 +44,7 @@ var seoSchema = ai.MustSchema("product_seo", `{"type":"object","additionalProper
 
 const seoSystem = `You optimise one product page of a small Pakistani online shop for Google search in Pakistan.
 Give a meta title under 60 characters (product first, then the store), a meta description under 155 characters that
-names the price and cash on delivery, 5 to 10 search keywords people in Pakistan type (English and Roman Urdu), and up
+names cash on delivery but not the price (the price changes and the page shows it), 5 to 10 search keywords people in Pakistan type (English and Roman Urdu), and up
 to 5 cities (the store's own city first) whose "delivery to {city}" page should feature this product, each with a heading.
 Write the title and description in the store's language.`
 
