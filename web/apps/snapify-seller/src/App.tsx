@@ -16,6 +16,7 @@ import { ProductForm } from "./screens/ProductForm";
 import { Products } from "./screens/Products";
 import { SignIn } from "./screens/SignIn";
 import { Settings } from "./screens/Settings";
+import { Social } from "./screens/Social";
 import { useState } from "react";
 
 let queueStarted = false;
@@ -82,6 +83,7 @@ function Screen() {
     case "/analytics": return <Analytics />;
     case "/categories": return <Categories />;
     case "/settings": return <Settings />;
+    case "/social": return <Social />;
     default: return <Products />;
   }
 }
@@ -90,7 +92,7 @@ function Nav() {
   const t = useT();
   useOrdersPoll();
   const fresh = useNewOrders((s) => (s.latest > s.seen ? s.latest - s.seen : 0));
-  const items: [string, string][] = [["/", "nav.products"], ["/orders", "nav.orders"], ["/analytics", "nav.analytics"], ["/categories", "nav.categories"], ["/settings", "nav.settings"]];
+  const items: [string, string][] = [["/", "nav.products"], ["/orders", "nav.orders"], ["/analytics", "nav.analytics"], ["/categories", "nav.categories"], ["/social", "nav.social"], ["/settings", "nav.settings"]];
   return (
     <nav aria-label={t("nav.main")} className="fixed inset-x-0 bottom-0 border-t border-line bg-surface">
       <ul className="mx-auto flex max-w-2xl justify-around">
