@@ -86,11 +86,24 @@ func between(s, a, b string) string {
 func drainJobs(t *testing.T, env *testkit.Env) {
 	t.Helper()
 	db := env.Mounted("snapify").DB
-	eventually(t, func() bool {
+	const pending = "state IN ('available', 'running', 'scheduled', 'retryable', 'pending')"
+	// A minute, not the usual ten seconds: the content pipeline's stages and image work run
+	// in these jobs, and under `go test ./...` on two cores they queue behind other packages.
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
 		var n int
-		err := db.NewRaw("SELECT count(*) FROM river_job WHERE state IN ('available', 'running', 'scheduled', 'retryable', 'pending')").Scan(context.Background(), &n)
-		return err == nil && n == 0
-	}, "queued jobs are worked")
+		if err := db.NewRaw("SELECT count(*) FROM river_job WHERE " + pending).Scan(context.Background(), &n); err == nil && n == 0 {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var left []struct {
+		Kind   string          `bun:"kind"`
+		State  string          `bun:"state"`
+		Errors json.RawMessage `bun:"errors"`
+	}
+	_ = db.NewRaw("SELECT kind, state, errors FROM river_job WHERE " + pending).Scan(context.Background(), &left)
+	t.Fatalf("timed out: queued jobs are worked; left: %+v", left)
 }
 
 // admin signs in a seller whose account an operator made an admin, and returns the token.
