@@ -92,7 +92,7 @@ func drainJobs(t *testing.T, env *testkit.Env) {
 	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
 		var n int
-		if err := db.NewRaw("SELECT count(*) FROM river_job WHERE " + pending).Scan(context.Background(), &n); err == nil && n == 0 {
+		if err := db.NewRaw("SELECT count(*) FROM river_job WHERE "+pending).Scan(context.Background(), &n); err == nil && n == 0 {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -102,7 +102,7 @@ func drainJobs(t *testing.T, env *testkit.Env) {
 		State  string          `bun:"state"`
 		Errors json.RawMessage `bun:"errors"`
 	}
-	_ = db.NewRaw("SELECT kind, state, errors FROM river_job WHERE " + pending).Scan(context.Background(), &left)
+	_ = db.NewRaw("SELECT kind, state, errors FROM river_job WHERE "+pending).Scan(context.Background(), &left)
 	t.Fatalf("timed out: queued jobs are worked; left: %+v", left)
 }
 
